@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cst-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cst-cli.h"
+
+typedef struct
+{
+  const char *name;
+  int       (*run) (int argc, char **argv);
+  const char *summary;
+} Subcommand;
+
+static const Subcommand subcommands[] = {
+  { "sample",  cst_cli_sample,  N_("Write the sample exports (CRM contacts, shop orders, email engagement)") },
+  { "run",     cst_cli_run,     N_("Run the whole path on a project: import, people, segments") },
+  { "segment", cst_cli_segment, N_("Segment the numeric columns of a CSV file with k-means") },
+};
+
+static void
+print_usage (FILE *stream)
+{
+  fprintf (stream, "%s\n\n%s\n", _("Usage: constellate-cli SUBCOMMAND [OPTION…]"), _("Subcommands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
+    fprintf (stream, "  %-10s %s\n", subcommands[i].name, _(subcommands[i].summary));
+  fprintf (stream, "\n%s\n", _("Run “constellate-cli SUBCOMMAND --help” for its options."));
+}
+
+/**
+ * cst_cli_print_json:
+ * @builder: a builder holding one complete object
+ *
+ * Prints the builder's root as exactly one line of JSON on stdout.
+ */
+void
+cst_cli_print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+  printf ("%s\n", text);
+  fflush (stdout);
+}
+
+/**
+ * cst_cli_fail:
+ * @error: what went wrong
+ *
+ * Prints @error to stderr; cancellation is not an error to report.
+ *
+ * Returns: the exit status to return from the subcommand
+ */
+int
+cst_cli_fail (const GError *error)
+{
+  if (error != NULL)
+    fprintf (stderr, "constellate-cli: %s\n", error->message);
+  return 1;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *name;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return 2;
+    }
+
+  name = argv[1];
+  if (g_str_equal (name, "--help") || g_str_equal (name, "-h") || g_str_equal (name, "help"))
+    {
+      print_usage (stdout);
+      return 0;
+    }
+  if (g_str_equal (name, "--version"))
+    {
+      printf ("constellate-cli %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
+    {
+      if (g_str_equal (name, subcommands[i].name))
+        {
+          g_autofree char *program = g_strdup_printf ("constellate-cli %s", name);
+          g_autofree char **sub_argv = g_new0 (char *, argc);
+
+          sub_argv[0] = program;
+          for (int j = 2; j < argc; j++)
+            sub_argv[j - 1] = argv[j];
+
+          g_set_prgname (program);
+          return subcommands[i].run (argc - 1, sub_argv);
+        }
+    }
+
+  fprintf (stderr, _("constellate-cli: unknown subcommand “%s”\n\n"), name);
+  print_usage (stderr);
+  return 2;
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Each subcommand gets argv with argv[0] set to "constellate-cli SUBCOMMAND" and returns the
+ * process exit status. Errors go to stderr; with --json exactly one JSON object goes to stdout. */
+int  cst_cli_segment    (int          argc,
+                         char       **argv);
+int  cst_cli_sample     (int          argc,
+                         char       **argv);
+int  cst_cli_run        (int          argc,
+                         char       **argv);
+
+void cst_cli_print_json (JsonBuilder *builder);
+int  cst_cli_fail       (const GError *error);
+
+G_END_DECLS

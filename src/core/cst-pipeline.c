@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cst-pipeline"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "cst-pipeline.h"
+#include "identity/cst-identity.h"
+#include "io/cst-import.h"
+#include "store/cst-store.h"
+
+typedef struct
+{
+  CstProgressFunc progress;
+  gpointer        data;
+  double          start;
+  double          span;
+} Stage;
+
+static void
+stage_progress (double      fraction,
+                const char *message,
+                gpointer    user_data)
+{
+  Stage *stage = user_data;
+
+  cst_progress_report (stage->progress, stage->data, stage->start + stage->span * fraction, message);
+}
+
+static double
+seconds_since (gint64 start)
+{
+  return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+}
+
+static void
+remove_project_files (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  g_remove (path);
+  g_remove (wal);
+  g_remove (shm);
+}
+
+/* A new project is built under a temporary name and renamed into place only when complete,
+ * so a failed or cancelled run never leaves a half-made project (nor destroys an old one). */
+static gboolean
+commit_new_project (const char  *tmp_path,
+                    const char  *project_path,
+                    GError     **error)
+{
+  g_autofree char *wal = g_strconcat (project_path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (project_path, "-shm", NULL);
+
+  g_remove (wal);
+  g_remove (shm);
+  if (g_rename (tmp_path, project_path) != 0)
+    {
+      int saved_errno = errno;
+      g_autofree char *display = g_filename_display_name (project_path);
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not save the project “%s”: %s"), display, g_strerror (saved_errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+segment_store (CstStore                     *store,
+               const CstSegmentationOptions *options,
+               CstPipelineSummary           *summary,
+               GCancellable                 *cancellable,
+               Stage                        *identity_stage,
+               Stage                        *segment_stage,
+               GError                      **error)
+{
+  CstIdentityReport identity = { 0 };
+  gint64 start = g_get_monotonic_time ();
+
+  if (!cst_identity_match_by_email (store, &identity, cancellable, stage_progress, identity_stage, error))
+    return FALSE;
+  summary->seconds_identity = seconds_since (start);
+  summary->n_records = identity.n_records;
+  summary->n_people = identity.n_people;
+
+  start = g_get_monotonic_time ();
+  g_clear_pointer (&summary->segmentation, cst_segmentation_free);
+  summary->segmentation = cst_segmentation_run (store, options, cancellable, stage_progress,
+                                                segment_stage, error);
+  summary->seconds_segment = seconds_since (start);
+  return summary->segmentation != NULL;
+}
+
+static gboolean
+import_files (CstStore            *store,
+              const char * const  *files,
+              CstPipelineSummary  *summary,
+              GCancellable        *cancellable,
+              Stage               *stage,
+              GError             **error)
+{
+  guint n = g_strv_length ((char **) files);
+  gint64 start = g_get_monotonic_time ();
+
+  for (guint i = 0; i < n; i++)
+    {
+      CstImportReport report = { 0 };
+      Stage file_stage = { stage->progress, stage->data, stage->start + stage->span * i / n, stage->span / n };
+
+      if (!cst_import_csv (store, files[i], -1, &report, cancellable, stage_progress, &file_stage, error))
+        return FALSE;
+      summary->n_sources++;
+      summary->n_rows += report.n_rows;
+      summary->n_rejected += report.n_rejected;
+    }
+  summary->seconds_import = seconds_since (start);
+  return TRUE;
+}
+
+static gboolean
+build_project (const char                   *project_path,
+               const char * const           *files,
+               const CstSegmentationOptions *options,
+               CstPipelineSummary           *summary,
+               GCancellable                 *cancellable,
+               double                        start_fraction,
+               CstProgressFunc               progress,
+               gpointer                      progress_data,
+               GError                      **error)
+{
+  g_autofree char *tmp_path = g_strconcat (project_path, ".part", NULL);
+  double rest = 1.0 - start_fraction;
+  Stage import_stage = { progress, progress_data, start_fraction, 0.45 * rest };
+  Stage identity_stage = { progress, progress_data, start_fraction + 0.45 * rest, 0.15 * rest };
+  Stage segment_stage = { progress, progress_data, start_fraction + 0.60 * rest, 0.40 * rest };
+  gboolean ok;
+
+  remove_project_files (tmp_path);
+  {
+    g_autoptr(CstStore) store = cst_store_open (tmp_path, error);
+
+    ok = store != NULL &&
+         import_files (store, files, summary, cancellable, &import_stage, error) &&
+         segment_store (store, options, summary, cancellable, &identity_stage, &segment_stage, error);
+  }
+
+  if (!ok || !commit_new_project (tmp_path, project_path, error))
+    {
+      remove_project_files (tmp_path);
+      return FALSE;
+    }
+  cst_progress_report (progress, progress_data, 1.0, NULL);
+  return TRUE;
+}
+
+/**
+ * cst_pipeline_create_sample:
+ * @project_path: where the new project goes; an existing file there is replaced only once
+ *   the new project is complete
+ *
+ * Writes the sample exports into a temporary folder, imports them into a new project, matches
+ * people and segments them.
+ */
+gboolean
+cst_pipeline_create_sample (const char                   *project_path,
+                            const CstSampleOptions       *sample_options,
+                            const CstSegmentationOptions *options,
+                            CstPipelineSummary           *summary,
+                            GCancellable                 *cancellable,
+                            CstProgressFunc               progress,
+                            gpointer                      progress_data,
+                            GError                      **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *contacts = NULL;
+  g_autofree char *orders = NULL;
+  g_autofree char *engagement = NULL;
+  Stage sample_stage = { progress, progress_data, 0.0, 0.15 };
+  gint64 start = g_get_monotonic_time ();
+  gboolean ok;
+
+  g_return_val_if_fail (project_path != NULL, FALSE);
+  g_return_val_if_fail (summary != NULL, FALSE);
+
+  dir = g_dir_make_tmp ("constellate-sample-XXXXXX", error);
+  if (dir == NULL)
+    return FALSE;
+
+  cst_progress_report (progress, progress_data, 0.0, _("Writing the sample exports"));
+  contacts = g_build_filename (dir, CST_SAMPLE_CONTACTS_FILE, NULL);
+  orders = g_build_filename (dir, CST_SAMPLE_ORDERS_FILE, NULL);
+  engagement = g_build_filename (dir, CST_SAMPLE_ENGAGEMENT_FILE, NULL);
+
+  ok = cst_sample_write (dir, sample_options, cancellable, stage_progress, &sample_stage, error);
+  summary->seconds_sample = seconds_since (start);
+  if (ok)
+    {
+      const char *files[] = { contacts, orders, engagement, NULL };
+
+      ok = build_project (project_path, files, options, summary, cancellable, 0.15,
+                          progress, progress_data, error);
+    }
+
+  /* The exports were only a means to fill the project. */
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_remove (path);
+      }
+    g_rmdir (dir);
+  }
+  return ok;
+}
+
+/**
+ * cst_pipeline_create_from_files:
+ * @files: CSV exports; what each holds is guessed from its header
+ *
+ * Imports @files into a new project at @project_path, matches people and segments them. If
+ * any file cannot be imported, no project is made.
+ */
+gboolean
+cst_pipeline_create_from_files (const char                   *project_path,
+                                const char * const           *files,
+                                const CstSegmentationOptions *options,
+                                CstPipelineSummary           *summary,
+                                GCancellable                 *cancellable,
+                                CstProgressFunc               progress,
+                                gpointer                      progress_data,
+                                GError                      **error)
+{
+  g_return_val_if_fail (project_path != NULL, FALSE);
+  g_return_val_if_fail (files != NULL && files[0] != NULL, FALSE);
+  g_return_val_if_fail (summary != NULL, FALSE);
+
+  return build_project (project_path, files, options, summary, cancellable, 0.0,
+                        progress, progress_data, error);
+}
+
+/**
+ * cst_pipeline_segment:
+ *
+ * Matches the people of an existing project again and adds a new segmentation run.
+ */
+gboolean
+cst_pipeline_segment (const char                   *project_path,
+                      const CstSegmentationOptions *options,
+                      CstPipelineSummary           *summary,
+                      GCancellable                 *cancellable,
+                      CstProgressFunc               progress,
+                      gpointer                      progress_data,
+                      GError                      **error)
+{
+  g_autoptr(CstStore) store = NULL;
+  Stage segment_stage = { progress, progress_data, 0.0, 1.0 };
+  CstSegmentation *seg;
+  gint64 start = g_get_monotonic_time ();
+  gint64 n_people = 0;
+
+  g_return_val_if_fail (summary != NULL, FALSE);
+
+  store = cst_store_open (project_path, error);
+  if (store == NULL)
+    return FALSE;
+
+  /* Matching again is only needed when nothing was matched yet. */
+  if (cst_store_get_latest_identity_run (store, &n_people) < 0)
+    {
+      Stage identity_stage = { progress, progress_data, 0.0, 0.3 };
+
+      segment_stage.start = 0.3, segment_stage.span = 0.7;
+      return segment_store (store, options, summary, cancellable, &identity_stage, &segment_stage, error);
+    }
+
+  summary->n_people = n_people;
+  summary->n_records = cst_store_count_records (store);
+  seg = cst_segmentation_run (store, options, cancellable, stage_progress, &segment_stage, error);
+  summary->seconds_segment = seconds_since (start);
+  if (seg == NULL)
+    return FALSE;
+  g_clear_pointer (&summary->segmentation, cst_segmentation_free);
+  summary->segmentation = seg;
+  return TRUE;
+}
+
+/**
+ * cst_pipeline_load:
+ * @summary: (out caller-allocates) (optional): counts of the project
+ *
+ * Opens a project and reads its newest segmentation.
+ *
+ * Returns: (transfer full) (nullable): the newest segmentation, or %NULL when the project has
+ *   none yet (@error unset) or cannot be opened (@error set)
+ */
+CstSegmentation *
+cst_pipeline_load (const char          *project_path,
+                   CstPipelineSummary  *summary,
+                   GError             **error)
+{
+  g_autoptr(CstStore) store = cst_store_open (project_path, error);
+  g_autoptr(GArray) sources = NULL;
+  gint64 n_people = 0;
+
+  if (store == NULL)
+    return NULL;
+
+  if (summary != NULL)
+    {
+      sources = cst_store_list_sources (store, error);
+      if (sources == NULL)
+        return NULL;
+      summary->n_sources = sources->len;
+      summary->n_rows = summary->n_rejected = 0;
+      for (guint i = 0; i < sources->len; i++)
+        {
+          const CstSourceInfo *info = &g_array_index (sources, CstSourceInfo, i);
+
+          summary->n_rows += info->n_rows;
+          summary->n_rejected += info->n_rejected;
+        }
+      summary->n_records = cst_store_count_records (store);
+      cst_store_get_latest_identity_run (store, &n_people);
+      summary->n_people = n_people;
+      g_clear_pointer (&summary->sources, g_array_unref);
+      summary->sources = g_steal_pointer (&sources);
+    }
+  return cst_store_load_latest_segmentation (store, error);
+}
+
+void
+cst_pipeline_summary_clear (CstPipelineSummary *summary)
+{
+  g_clear_pointer (&summary->segmentation, cst_segmentation_free);
+  g_clear_pointer (&summary->sources, g_array_unref);
+}

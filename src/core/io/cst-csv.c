@@ -1,0 +1,381 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cst-csv"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cst-csv.h"
+
+/* A streaming RFC 4180 reader: quoted fields, doubled quotes, delimiters and line breaks inside
+ * quotes, CRLF or LF line ends, a UTF-8 byte-order mark. Memory stays constant in the size of
+ * the file: only one record (its fields and its raw bytes) is held at a time. */
+
+#define READ_CHUNK (256 * 1024)
+
+struct _CstCsvReader
+{
+  char    *path;
+  FILE    *file;
+  char     delimiter;
+
+  char    *buffer;
+  gsize    buffer_len;
+  gsize    buffer_pos;
+  goffset  consumed;      /* bytes of the file before buffer[0] */
+  goffset  size;
+  gboolean eof;
+
+  GString *raw;           /* the record's bytes as they are in the file, without the line end */
+  GString *values;        /* unquoted fields, each followed by a NUL */
+  GArray  *offsets;       /* guint: start of each field in values */
+  GPtrArray *fields;      /* borrowed pointers into values, rebuilt per record */
+
+  guint64  line;          /* line of the next character, 1-based */
+  guint64  record_line;   /* line the current record started on */
+  guint64  record;        /* records read, including a header */
+};
+
+G_DEFINE_QUARK (cst-csv-error-quark, cst_csv_error)
+
+static gboolean
+refill (CstCsvReader *self)
+{
+  gsize n;
+
+  if (self->eof)
+    return FALSE;
+
+  self->consumed += self->buffer_len;
+  n = fread (self->buffer, 1, READ_CHUNK, self->file);
+  self->buffer_len = n;
+  self->buffer_pos = 0;
+  if (n == 0)
+    {
+      self->eof = TRUE;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static inline int
+next_char (CstCsvReader *self)
+{
+  if (self->buffer_pos >= self->buffer_len && !refill (self))
+    return -1;
+  return (guchar) self->buffer[self->buffer_pos++];
+}
+
+static inline int
+peek_char (CstCsvReader *self)
+{
+  if (self->buffer_pos >= self->buffer_len && !refill (self))
+    return -1;
+  return (guchar) self->buffer[self->buffer_pos];
+}
+
+static void
+end_field (CstCsvReader *self)
+{
+  guint start;
+
+  g_string_append_c (self->values, '\0');
+  start = self->values->len;
+  g_array_append_val (self->offsets, start);
+}
+
+/**
+ * cst_csv_reader_new:
+ * @path: a file in the file system encoding
+ * @delimiter: the field separator, usually `,`
+ * @error: return location for a #CST_CSV_ERROR
+ *
+ * Opens @path for reading. Nothing is read until cst_csv_reader_next().
+ *
+ * Returns: (transfer full) (nullable): a new reader, or %NULL with @error set
+ */
+CstCsvReader *
+cst_csv_reader_new (const char  *path,
+                    char         delimiter,
+                    GError     **error)
+{
+  g_autoptr(CstCsvReader) self = NULL;
+  GStatBuf st;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (delimiter != '"' && delimiter != '\n' && delimiter != '\r', NULL);
+
+  self = g_new0 (CstCsvReader, 1);
+  self->path = g_strdup (path);
+  self->delimiter = delimiter;
+  self->file = g_fopen (path, "rb");
+  if (self->file == NULL)
+    {
+      int saved_errno = errno;
+      g_autofree char *display = g_filename_display_name (path);
+
+      g_set_error (error, CST_CSV_ERROR, CST_CSV_ERROR_OPEN,
+                   _("Could not open “%s”: %s"), display, g_strerror (saved_errno));
+      return NULL;
+    }
+  if (g_stat (path, &st) == 0)
+    self->size = st.st_size;
+
+  self->buffer = g_malloc (READ_CHUNK);
+  self->raw = g_string_sized_new (256);
+  self->values = g_string_sized_new (256);
+  self->offsets = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->fields = g_ptr_array_new ();
+  self->line = 1;
+
+  /* A UTF-8 byte-order mark, as Excel writes it, is not part of the first field. */
+  if (refill (self) && self->buffer_len >= 3 &&
+      memcmp (self->buffer, "\xEF\xBB\xBF", 3) == 0)
+    self->buffer_pos = 3;
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * cst_csv_reader_next:
+ * @self: a reader
+ * @error: return location for a #CST_CSV_ERROR
+ *
+ * Reads the next record (the first call returns the header, if the file has one). Lines that
+ * are completely empty are skipped: they hold no data. The fields stay valid until the next
+ * call.
+ *
+ * Returns: %TRUE if a record was read; %FALSE at the end of the file (@error unset) or on a
+ *   syntax or encoding error (@error set, naming the file and line)
+ */
+gboolean
+cst_csv_reader_next (CstCsvReader  *self,
+                     GError       **error)
+{
+  gboolean quoted = FALSE;
+  gboolean field_start = TRUE;
+  guint64 quote_line = 0;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  for (;;)
+    {
+      int c;
+
+      g_string_truncate (self->raw, 0);
+      g_string_truncate (self->values, 0);
+      g_array_set_size (self->offsets, 0);
+      g_array_append_vals (self->offsets, (guint[]) { 0 }, 1);
+      self->record_line = self->line;
+      quoted = FALSE;
+      field_start = TRUE;
+
+      for (;;)
+        {
+          c = next_char (self);
+
+          if (c < 0)
+            {
+              if (quoted)
+                {
+                  g_autofree char *display = g_filename_display_name (self->path);
+
+                  g_set_error (error, CST_CSV_ERROR, CST_CSV_ERROR_SYNTAX,
+                               _("%s, line %lu: a quoted field is never closed"),
+                               display, (gulong) quote_line);
+                  return FALSE;
+                }
+              break;
+            }
+
+          if (quoted)
+            {
+              if (c == '"')
+                {
+                  g_string_append_c (self->raw, '"');
+                  if (peek_char (self) == '"')
+                    {
+                      g_string_append_c (self->raw, '"');
+                      g_string_append_c (self->values, '"');
+                      self->buffer_pos++;
+                    }
+                  else
+                    quoted = FALSE;
+                  continue;
+                }
+              if (c == '\n')
+                self->line++;
+              g_string_append_c (self->raw, c);
+              g_string_append_c (self->values, c);
+              continue;
+            }
+
+          if (c == '\n' || c == '\r')
+            {
+              if (c == '\r' && peek_char (self) == '\n')
+                self->buffer_pos++;
+              self->line++;
+              break;
+            }
+
+          g_string_append_c (self->raw, c);
+
+          if (c == self->delimiter)
+            {
+              end_field (self);
+              field_start = TRUE;
+              continue;
+            }
+          if (c == '"' && field_start)
+            {
+              quoted = TRUE;
+              quote_line = self->line;
+              field_start = FALSE;
+              continue;
+            }
+
+          /* Text after a closing quote ("ab"c) is kept, as spreadsheets do, rather than lost. */
+          field_start = FALSE;
+          g_string_append_c (self->values, c);
+        }
+
+      if (self->raw->len == 0)
+        {
+          if (c < 0)
+            return FALSE;
+          continue;
+        }
+      break;
+    }
+
+  g_string_append_c (self->values, '\0');
+
+  if (!g_utf8_validate_len (self->raw->str, self->raw->len, NULL))
+    {
+      g_autofree char *display = g_filename_display_name (self->path);
+
+      g_set_error (error, CST_CSV_ERROR, CST_CSV_ERROR_ENCODING,
+                   _("%s, line %lu: the text is not valid UTF-8"),
+                   display, (gulong) self->record_line);
+      return FALSE;
+    }
+
+  g_ptr_array_set_size (self->fields, 0);
+  for (guint i = 0; i < self->offsets->len; i++)
+    g_ptr_array_add (self->fields,
+                     self->values->str + g_array_index (self->offsets, guint, i));
+
+  self->record++;
+  return TRUE;
+}
+
+guint
+cst_csv_reader_get_n_fields (CstCsvReader *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->fields->len;
+}
+
+/**
+ * cst_csv_reader_get_field:
+ * @self: a reader
+ * @index: a field index
+ *
+ * Returns: (transfer none): the unquoted text of field @index of the current record, or ""
+ *   when the record has fewer fields
+ */
+const char *
+cst_csv_reader_get_field (CstCsvReader *self,
+                          guint         index)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (index >= self->fields->len)
+    return "";
+  return g_ptr_array_index (self->fields, index);
+}
+
+/**
+ * cst_csv_reader_get_raw:
+ * @self: a reader
+ * @length: (out) (optional): the length in bytes
+ *
+ * Returns: (transfer none): the current record exactly as it is in the file, without its line
+ *   end; NUL-terminated
+ */
+const char *
+cst_csv_reader_get_raw (CstCsvReader *self,
+                        gsize        *length)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (length != NULL)
+    *length = self->raw->len;
+  return self->raw->str;
+}
+
+/* The 1-based line the current record starts on. */
+guint64
+cst_csv_reader_get_line (CstCsvReader *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->record_line;
+}
+
+/* The 1-based number of the current record, counting a header as record 1. */
+guint64
+cst_csv_reader_get_record (CstCsvReader *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->record;
+}
+
+/* Bytes consumed so far; with cst_csv_reader_get_size() this gives import progress. */
+goffset
+cst_csv_reader_get_offset (CstCsvReader *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->consumed + self->buffer_pos;
+}
+
+goffset
+cst_csv_reader_get_size (CstCsvReader *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->size;
+}
+
+const char *
+cst_csv_reader_get_path (CstCsvReader *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->path;
+}
+
+void
+cst_csv_reader_free (CstCsvReader *self)
+{
+  if (self == NULL)
+    return;
+
+  g_clear_pointer (&self->file, fclose);
+  g_free (self->path);
+  g_free (self->buffer);
+  if (self->raw != NULL)
+    g_string_free (self->raw, TRUE);
+  if (self->values != NULL)
+    g_string_free (self->values, TRUE);
+  g_clear_pointer (&self->offsets, g_array_unref);
+  g_clear_pointer (&self->fields, g_ptr_array_unref);
+  g_free (self);
+}

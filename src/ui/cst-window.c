@@ -1,0 +1,728 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cst-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "cst-job-bar.h"
+#include "cst-pipeline.h"
+#include "cst-segments-page.h"
+#include "cst-window.h"
+
+#define SETTINGS_SCHEMA "io.github.constellate.Constellate"
+#define MAX_RECENT 8
+
+typedef enum
+{
+  JOB_SAMPLE,
+  JOB_IMPORT,
+  JOB_SEGMENT,
+  JOB_LOAD,
+} JobKind;
+
+/* Everything a worker needs, copied on the main thread: the worker never touches widgets. */
+typedef struct
+{
+  JobKind                kind;
+  char                  *project_path;
+  char                 **files;
+  CstSegmentationOptions options;
+  CstSampleOptions       sample;
+  CstJob                *job;
+} JobData;
+
+struct _CstWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  GSettings            *settings;
+  CstJob               *job;
+  char                 *project_path;
+
+  AdwToastOverlay      *toast_overlay;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewSwitcherBar   *switcher_bar;
+  GtkStack             *main_stack;
+  AdwStatusPage        *welcome_page;
+  GtkLabel             *recent_label;
+  GtkListBox           *recent_list;
+  AdwViewStack         *view_stack;
+  GtkLabel             *data_title;
+  GtkListBox           *sources_list;
+  AdwStatusPage        *people_page;
+  CstSegmentsPage      *segments_page;
+  CstJobBar            *job_bar;
+};
+
+G_DEFINE_FINAL_TYPE (CstWindow, cst_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+job_data_free (gpointer data)
+{
+  JobData *job_data = data;
+
+  g_free (job_data->project_path);
+  g_strfreev (job_data->files);
+  g_clear_object (&job_data->job);
+  g_free (job_data);
+}
+
+static void
+summary_free (gpointer data)
+{
+  CstPipelineSummary *summary = data;
+
+  cst_pipeline_summary_clear (summary);
+  g_free (summary);
+}
+
+static char *
+projects_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "constellate", NULL);
+}
+
+static char *
+format_count (gsize n)
+{
+  return g_strdup_printf ("%'zu", n);
+}
+
+/* Runs in a worker thread: the pipeline step, then a fresh read of what the project holds, so
+ * that the window only ever shows stored results. */
+static void
+job_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  JobData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  CstPipelineSummary *summary = g_new0 (CstPipelineSummary, 1);
+  CstPipelineSummary loaded = { 0 };
+  gboolean ok = TRUE;
+
+  switch (data->kind)
+    {
+    case JOB_SAMPLE:
+      ok = cst_pipeline_create_sample (data->project_path, &data->sample, &data->options, summary,
+                                       cancellable, cst_job_progress, data->job, &error);
+      break;
+    case JOB_IMPORT:
+      ok = cst_pipeline_create_from_files (data->project_path, (const char * const *) data->files,
+                                           &data->options, summary, cancellable, cst_job_progress,
+                                           data->job, &error);
+      break;
+    case JOB_SEGMENT:
+      ok = cst_pipeline_segment (data->project_path, &data->options, summary, cancellable,
+                                 cst_job_progress, data->job, &error);
+      break;
+    case JOB_LOAD:
+    default:
+      break;
+    }
+
+  if (ok)
+    {
+      loaded.segmentation = cst_pipeline_load (data->project_path, &loaded, &error);
+      ok = error == NULL;
+    }
+
+  if (!ok)
+    {
+      summary_free (summary);
+      cst_pipeline_summary_clear (&loaded);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  loaded.seconds_sample = summary->seconds_sample;
+  loaded.seconds_import = summary->seconds_import;
+  loaded.seconds_identity = summary->seconds_identity;
+  loaded.seconds_segment = summary->seconds_segment;
+  summary_free (summary);
+  g_task_return_pointer (task, g_memdup2 (&loaded, sizeof loaded), summary_free);
+}
+
+static void
+update_actions (CstWindow *self)
+{
+  gboolean busy = self->job != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.try-sample", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-job", busy);
+  cst_segments_page_set_busy (self->segments_page, busy || self->project_path == NULL);
+}
+
+static void
+show_error (CstWindow   *self,
+            const char  *heading,
+            const GError *error)
+{
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, error->message));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+remember_project (CstWindow  *self,
+                  const char *path)
+{
+  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-projects");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) updated = NULL;
+  guint n = 1;
+
+  g_strv_builder_add (builder, path);
+  for (guint i = 0; recent[i] != NULL && n < MAX_RECENT; i++)
+    if (!g_str_equal (recent[i], path))
+      {
+        g_strv_builder_add (builder, recent[i]);
+        n++;
+      }
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-projects", (const char * const *) updated);
+}
+
+static void
+recent_row_activated_cb (CstWindow     *self,
+                         GtkListBoxRow *row)
+{
+  const char *path = g_object_get_data (G_OBJECT (row), "path");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  cst_window_open_project (self, file);
+}
+
+static void
+update_recent (CstWindow *self)
+{
+  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-projects");
+  GtkWidget *child;
+  guint shown = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->recent_list))) != NULL)
+    gtk_list_box_remove (self->recent_list, child);
+
+  for (guint i = 0; recent[i] != NULL && shown < 5; i++)
+    {
+      g_autofree char *name = NULL;
+      g_autofree char *folder = NULL;
+      g_autofree char *folder_display = NULL;
+      GtkWidget *row;
+
+      if (!g_file_test (recent[i], G_FILE_TEST_IS_REGULAR))
+        continue;
+      name = g_filename_display_basename (recent[i]);
+      folder = g_path_get_dirname (recent[i]);
+      folder_display = g_filename_display_name (folder);
+
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), folder_display);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data_full (G_OBJECT (row), "path", g_strdup (recent[i]), g_free);
+      gtk_list_box_append (self->recent_list, row);
+      shown++;
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->recent_label), shown > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->recent_list), shown > 0);
+}
+
+static void
+show_sources (CstWindow                *self,
+              const CstPipelineSummary *summary)
+{
+  GtkWidget *child;
+  g_autofree char *rows = format_count (summary->n_rows);
+  g_autofree char *title = NULL;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->sources_list))) != NULL)
+    gtk_list_box_remove (self->sources_list, child);
+
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s Row From %zu File", "%s Rows From %zu Files",
+                                        summary->n_rows),
+                           rows, summary->n_sources);
+  gtk_label_set_label (self->data_title, title);
+
+  for (guint i = 0; summary->sources != NULL && i < summary->sources->len; i++)
+    {
+      const CstSourceInfo *info = &g_array_index (summary->sources, CstSourceInfo, i);
+      g_autofree char *n_rows = format_count (info->n_rows);
+      g_autofree char *n_rejected = format_count (info->n_rejected);
+      g_autofree char *subtitle = NULL;
+      const char *kind;
+      const char *icon;
+      GtkWidget *row = adw_action_row_new ();
+
+      switch (info->kind)
+        {
+        case CST_SOURCE_CONTACTS:
+          kind = _("Contacts"), icon = "avatar-default-symbolic";
+          break;
+        case CST_SOURCE_ORDERS:
+          kind = _("Orders"), icon = "emblem-documents-symbolic";
+          break;
+        case CST_SOURCE_ENGAGEMENT:
+        default:
+          kind = _("Email engagement"), icon = "mail-unread-symbolic";
+          break;
+        }
+      /* Translators: "Orders · 40,000 rows · 0 rejected" */
+      subtitle = g_strdup_printf (_("%s · %s rows · %s rejected"), kind, n_rows, n_rejected);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), info->name);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name (icon));
+      gtk_list_box_append (self->sources_list, row);
+    }
+}
+
+static void
+show_people (CstWindow                *self,
+             const CstPipelineSummary *summary)
+{
+  g_autofree char *records = format_count (summary->n_records);
+  g_autofree char *people = format_count (summary->n_people);
+  g_autofree char *title = NULL;
+
+  /* Translators: "106,033 Records, 5,308 People" */
+  title = g_strdup_printf (_("%s Records, %s People"), records, people);
+  adw_status_page_set_title (self->people_page, title);
+  adw_status_page_set_description (self->people_page,
+                                   _("Records that share an email address, ignoring capitals, spaces and "
+                                     "the dots Gmail ignores, are one person. Records without an email "
+                                     "address are a person of their own."));
+}
+
+static void
+show_summary (CstWindow          *self,
+              CstPipelineSummary *summary)
+{
+  g_autofree char *name = g_filename_display_basename (self->project_path);
+  gboolean had_project = g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "project");
+
+  adw_view_switcher_title_set_subtitle (self->switcher_title, name);
+  show_sources (self, summary);
+  show_people (self, summary);
+  cst_segments_page_set_segmentation (self->segments_page, g_steal_pointer (&summary->segmentation));
+
+  gtk_stack_set_visible_child_name (self->main_stack, "project");
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, TRUE);
+  if (!had_project)
+    adw_view_stack_set_visible_child_name (self->view_stack, "segments");
+}
+
+static void
+job_done_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  CstWindow *self = CST_WINDOW (source);
+  JobData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  CstPipelineSummary *summary;
+
+  summary = g_task_propagate_pointer (G_TASK (result), &error);
+
+  g_clear_object (&self->job);
+  cst_job_bar_set_job (self->job_bar, NULL);
+
+  if (summary == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Stopped. Nothing was changed.")));
+      else
+        show_error (self, data->kind == JOB_LOAD ? _("Could Not Open the Project") : _("Something Went Wrong"), error);
+      update_actions (self);
+      return;
+    }
+
+  g_free (self->project_path);
+  self->project_path = g_strdup (data->project_path);
+  remember_project (self, self->project_path);
+  g_debug ("Job finished: sample %.2f s, import %.2f s, people %.2f s, segments %.2f s",
+           summary->seconds_sample, summary->seconds_import, summary->seconds_identity, summary->seconds_segment);
+  show_summary (self, summary);
+  summary_free (summary);
+  update_actions (self);
+}
+
+static JobData *
+job_data_new (CstWindow *self,
+              JobKind    kind)
+{
+  JobData *data = g_new0 (JobData, 1);
+
+  data->kind = kind;
+  cst_segmentation_options_init (&data->options);
+  data->options.k = g_settings_get_int (self->settings, "segment-count");
+  return data;
+}
+
+static void
+start_job (CstWindow  *self,
+           JobData    *data,
+           const char *title)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (self->job == NULL);
+
+  self->job = cst_job_new (title);
+  data->job = g_object_ref (self->job);
+  cst_job_bar_set_job (self->job_bar, self->job);
+  update_actions (self);
+
+  task = g_task_new (self, cst_job_get_cancellable (self->job), job_done_cb, NULL);
+  g_task_set_source_tag (task, start_job);
+  g_task_set_name (task, title);
+  g_task_set_task_data (task, data, job_data_free);
+  g_task_run_in_thread (task, job_thread);
+}
+
+static void
+segments_run_cb (CstWindow *self,
+                 guint      k)
+{
+  JobData *data;
+
+  if (self->project_path == NULL || self->job != NULL)
+    return;
+
+  g_settings_set_int (self->settings, "segment-count", k);
+  data = job_data_new (self, JOB_SEGMENT);
+  data->project_path = g_strdup (self->project_path);
+  start_job (self, data, _("Finding segments"));
+}
+
+static void
+try_sample_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  cst_window_try_sample (CST_WINDOW (widget));
+}
+
+static void
+cancel_job_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  CstWindow *self = CST_WINDOW (widget);
+
+  if (self->job != NULL)
+    cst_job_cancel (self->job);
+}
+
+static void
+open_response_cb (CstWindow            *self,
+                  int                   response,
+                  GtkFileChooserNative *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      cst_window_open_project (self, file);
+    }
+  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (chooser));
+  g_object_unref (chooser);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CstWindow *self = CST_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Open Project"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Constellate projects"));
+  gtk_file_filter_add_pattern (filter, "*.constellate");
+  gtk_file_filter_add_mime_type (filter, "application/x-constellate-project");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (open_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+import_response_cb (CstWindow            *self,
+                    int                   response,
+                    GtkFileChooserNative *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
+      guint n = g_list_model_get_n_items (files);
+      g_autoptr(GPtrArray) array = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (array, g_list_model_get_item (files, i));
+      if (n > 0)
+        cst_window_import_files (self, (GFile **) array->pdata, n);
+    }
+  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (chooser));
+  g_object_unref (chooser);
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CstWindow *self = CST_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Import Data"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Import"), _("_Cancel"));
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
+  gtk_file_filter_set_name (filter, _("CSV files"));
+  gtk_file_filter_add_pattern (filter, "*.csv");
+  gtk_file_filter_add_mime_type (filter, "text/csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (import_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static gboolean
+cst_window_close_request (GtkWindow *window)
+{
+  CstWindow *self = CST_WINDOW (window);
+  int width, height;
+
+  if (self->job != NULL)
+    cst_job_cancel (self->job);
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+
+  return GTK_WINDOW_CLASS (cst_window_parent_class)->close_request (window);
+}
+
+static void
+cst_window_dispose (GObject *object)
+{
+  CstWindow *self = CST_WINDOW (object);
+
+  if (self->job != NULL)
+    cst_job_cancel (self->job);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (cst_window_parent_class)->dispose (object);
+}
+
+static void
+cst_window_finalize (GObject *object)
+{
+  CstWindow *self = CST_WINDOW (object);
+
+  g_clear_object (&self->job);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->project_path, g_free);
+
+  G_OBJECT_CLASS (cst_window_parent_class)->finalize (object);
+}
+
+static void
+cst_window_class_init (CstWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = cst_window_dispose;
+  object_class->finalize = cst_window_finalize;
+  window_class->close_request = cst_window_close_request;
+
+  g_type_ensure (CST_TYPE_SEGMENTS_PAGE);
+  g_type_ensure (CST_TYPE_JOB_BAR);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/constellate/Constellate/cst-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, recent_label);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, recent_list);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, data_title);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, sources_list);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, people_page);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, segments_page);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, job_bar);
+  gtk_widget_class_bind_template_callback (widget_class, recent_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, segments_run_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.try-sample", NULL, try_sample_action);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-job", NULL, cancel_job_action);
+}
+
+static void
+cst_window_init (CstWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (SETTINGS_SCHEMA);
+
+  if (DEVELOPMENT_BUILD)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  adw_status_page_set_icon_name (self->welcome_page, APPLICATION_ID);
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, FALSE);
+  g_object_bind_property (self->switcher_title, "title-visible", self->switcher_bar, "reveal",
+                          G_BINDING_SYNC_CREATE);
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  cst_segments_page_set_k (self->segments_page, g_settings_get_int (self->settings, "segment-count"));
+  update_recent (self);
+  update_actions (self);
+}
+
+CstWindow *
+cst_window_new (CstApplication *application)
+{
+  return g_object_new (CST_TYPE_WINDOW, "application", application, NULL);
+}
+
+/**
+ * cst_window_try_sample:
+ *
+ * Makes a new project from the generated sample exports in the user's data folder and shows
+ * its segments: the one-click tour of Constellate.
+ */
+void
+cst_window_try_sample (CstWindow *self)
+{
+  g_autofree char *dir = projects_dir ();
+  JobData *data;
+
+  g_return_if_fail (CST_IS_WINDOW (self));
+
+  if (self->job != NULL)
+    return;
+
+  g_mkdir_with_parents (dir, 0700);
+  data = job_data_new (self, JOB_SAMPLE);
+  /* Translators: the file name of the sample project; keep the extension */
+  data->project_path = g_build_filename (dir, _("Sample Customers.constellate"), NULL);
+  cst_sample_options_init (&data->sample);
+  data->sample.seed = g_settings_get_uint (self->settings, "sample-seed");
+  start_job (self, data, _("Trying the sample data"));
+}
+
+void
+cst_window_open_project (CstWindow *self,
+                         GFile     *file)
+{
+  JobData *data;
+
+  g_return_if_fail (CST_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->job != NULL || g_file_peek_path (file) == NULL)
+    return;
+
+  data = job_data_new (self, JOB_LOAD);
+  data->project_path = g_file_get_path (file);
+  start_job (self, data, _("Opening the project"));
+}
+
+/**
+ * cst_window_import_files:
+ *
+ * Imports CSV exports into a new project in the user's data folder, named after the first
+ * file; if any file cannot be imported, no project is made and the reason is shown.
+ */
+void
+cst_window_import_files (CstWindow  *self,
+                         GFile     **files,
+                         guint       n_files)
+{
+  g_autofree char *dir = projects_dir ();
+  g_autofree char *base = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%d %H.%M.%S");
+  g_autofree char *name = NULL;
+  JobData *data;
+  char *dot;
+
+  g_return_if_fail (CST_IS_WINDOW (self));
+  g_return_if_fail (n_files > 0);
+
+  if (self->job != NULL)
+    return;
+
+  g_mkdir_with_parents (dir, 0700);
+  data = job_data_new (self, JOB_IMPORT);
+  data->files = g_new0 (char *, n_files + 1);
+  for (guint i = 0; i < n_files; i++)
+    data->files[i] = g_file_get_path (files[i]);
+
+  base = g_file_get_basename (files[0]);
+  if ((dot = strrchr (base, '.')) != NULL)
+    *dot = '\0';
+  name = g_strdup_printf ("%s %s.constellate", base, stamp);
+  data->project_path = g_build_filename (dir, name, NULL);
+  start_job (self, data, _("Importing data"));
+}
+
+gboolean
+cst_window_has_project (CstWindow *self)
+{
+  g_return_val_if_fail (CST_IS_WINDOW (self), FALSE);
+
+  return self->project_path != NULL;
+}
+
+gboolean
+cst_window_is_busy (CstWindow *self)
+{
+  g_return_val_if_fail (CST_IS_WINDOW (self), FALSE);
+
+  return self->job != NULL;
+}
+
+CstSegmentsPage *
+cst_window_get_segments_page (CstWindow *self)
+{
+  g_return_val_if_fail (CST_IS_WINDOW (self), NULL);
+
+  return self->segments_page;
+}
+
+/* "welcome", or the name of the visible project page ("segments", …). */
+const char *
+cst_window_get_visible_page (CstWindow *self)
+{
+  g_return_val_if_fail (CST_IS_WINDOW (self), NULL);
+
+  if (g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "welcome"))
+    return "welcome";
+  return adw_view_stack_get_visible_child_name (self->view_stack);
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "cst-application.h"
+#include "cst-segments-page.h"
+
+G_BEGIN_DECLS
+
+#define CST_TYPE_WINDOW (cst_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (CstWindow, cst_window, CST, WINDOW, AdwApplicationWindow)
+
+CstWindow       *cst_window_new               (CstApplication *application);
+void             cst_window_try_sample        (CstWindow      *self);
+void             cst_window_open_project      (CstWindow      *self,
+                                               GFile          *file);
+void             cst_window_import_files      (CstWindow      *self,
+                                               GFile         **files,
+                                               guint           n_files);
+gboolean         cst_window_has_project       (CstWindow      *self);
+gboolean         cst_window_is_busy           (CstWindow      *self);
+CstSegmentsPage *cst_window_get_segments_page (CstWindow      *self);
+const char      *cst_window_get_visible_page  (CstWindow      *self);
+
+G_END_DECLS

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "../cst-test-util.h"
+#include "io/cst-csv.h"
+
+static char *
+fixture (const char *name)
+{
+  return g_build_filename (CST_TEST_DATA_DIR, name, NULL);
+}
+
+static void
+test_csv_quoted (void)
+{
+  g_autofree char *path = fixture ("quoted.csv");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstCsvReader) reader = cst_csv_reader_new (path, ',', &error);
+  const char *raw;
+  gsize length;
+
+  g_assert_no_error (error);
+
+  g_assert_true (cst_csv_reader_next (reader, &error));
+  g_assert_cmpuint (cst_csv_reader_get_n_fields (reader), ==, 2);
+  g_assert_cmpstr (cst_csv_reader_get_field (reader, 0), ==, "a");
+  g_assert_cmpuint (cst_csv_reader_get_line (reader), ==, 1);
+
+  /* A delimiter and a line break inside quotes belong to the field. */
+  g_assert_true (cst_csv_reader_next (reader, &error));
+  g_assert_cmpstr (cst_csv_reader_get_field (reader, 0), ==, "x, y");
+  g_assert_cmpstr (cst_csv_reader_get_field (reader, 1), ==, "line1\nline2");
+  g_assert_cmpuint (cst_csv_reader_get_line (reader), ==, 2);
+  raw = cst_csv_reader_get_raw (reader, &length);
+  g_assert_cmpstr (raw, ==, "\"x, y\",\"line1\nline2\"");
+  g_assert_cmpuint (length, ==, strlen (raw));
+
+  /* Doubled quotes are one quote; CRLF ends the record; the record starts on line 4. */
+  g_assert_true (cst_csv_reader_next (reader, &error));
+  g_assert_cmpstr (cst_csv_reader_get_field (reader, 0), ==, "say \"hi\"");
+  g_assert_cmpstr (cst_csv_reader_get_field (reader, 1), ==, "plain");
+  g_assert_cmpuint (cst_csv_reader_get_line (reader), ==, 4);
+
+  /* The blank line is skipped; a trailing empty field is a field. */
+  g_assert_true (cst_csv_reader_next (reader, &error));
+  g_assert_cmpuint (cst_csv_reader_get_n_fields (reader), ==, 2);
+  g_assert_cmpstr (cst_csv_reader_get_field (reader, 0), ==, "last");
+  g_assert_cmpstr (cst_csv_reader_get_field (reader, 1), ==, "");
+  g_assert_cmpstr (cst_csv_reader_get_field (reader, 7), ==, "");
+  g_assert_cmpuint (cst_csv_reader_get_line (reader), ==, 6);
+  g_assert_cmpuint (cst_csv_reader_get_record (reader), ==, 4);
+
+  g_assert_false (cst_csv_reader_next (reader, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_csv_reader_get_offset (reader), ==, cst_csv_reader_get_size (reader));
+}
+
+static void
+test_csv_bom (void)
+{
+  g_autofree char *path = fixture ("bom.csv");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstCsvReader) reader = cst_csv_reader_new (path, ',', &error);
+
+  g_assert_true (cst_csv_reader_next (reader, &error));
+  g_assert_cmpstr (cst_csv_reader_get_field (reader, 0), ==, "name");
+}
+
+static void
+test_csv_errors (void)
+{
+  g_autofree char *unterminated = fixture ("unterminated.csv");
+  g_autofree char *latin1 = fixture ("latin1.csv");
+  g_autofree char *missing = fixture ("does-not-exist.csv");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstCsvReader) reader = NULL;
+
+  reader = cst_csv_reader_new (missing, ',', &error);
+  g_assert_null (reader);
+  g_assert_error (error, CST_CSV_ERROR, CST_CSV_ERROR_OPEN);
+  g_assert_nonnull (strstr (error->message, "does-not-exist.csv"));
+  g_clear_error (&error);
+
+  /* The message names the file and the line where the quote opened. */
+  reader = cst_csv_reader_new (unterminated, ',', &error);
+  g_assert_true (cst_csv_reader_next (reader, &error));
+  g_assert_false (cst_csv_reader_next (reader, &error));
+  g_assert_error (error, CST_CSV_ERROR, CST_CSV_ERROR_SYNTAX);
+  g_assert_nonnull (strstr (error->message, "unterminated.csv, line 2"));
+  g_clear_error (&error);
+  g_clear_pointer (&reader, cst_csv_reader_free);
+
+  reader = cst_csv_reader_new (latin1, ',', &error);
+  g_assert_true (cst_csv_reader_next (reader, &error));
+  g_assert_false (cst_csv_reader_next (reader, &error));
+  g_assert_error (error, CST_CSV_ERROR, CST_CSV_ERROR_ENCODING);
+  g_assert_nonnull (strstr (error->message, "latin1.csv, line 2"));
+}
+
+static void
+test_csv_real_data (void)
+{
+  g_autofree char *path = cst_test_shared_data ("telco-churn/WA_Fn-UseC_-Telco-Customer-Churn.csv");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstCsvReader) reader = NULL;
+  guint64 n = 0;
+
+  if (path == NULL)
+    {
+      g_test_skip ("The shared Telco churn data set is not available");
+      return;
+    }
+
+  /* SOURCE.md of the data set: 7,043 customers and 21 columns. */
+  reader = cst_csv_reader_new (path, ',', &error);
+  g_assert_no_error (error);
+  while (cst_csv_reader_next (reader, &error))
+    {
+      g_assert_cmpuint (cst_csv_reader_get_n_fields (reader), ==, 21);
+      n++;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 7043 + 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/cst/csv/quoted", test_csv_quoted);
+  g_test_add_func ("/cst/csv/bom", test_csv_bom);
+  g_test_add_func ("/cst/csv/errors", test_csv_errors);
+  g_test_add_func ("/cst/csv/real-data", test_csv_real_data);
+
+  return g_test_run ();
+}

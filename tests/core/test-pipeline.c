@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "../cst-test-util.h"
+#include "cst-pipeline.h"
+#include "io/cst-csv.h"
+#include "numeric/cst-metrics.h"
+
+typedef struct
+{
+  char *dir;
+  char *project;
+  char *files[4];
+} Fixture;
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (dir, name, NULL);
+      g_remove (file);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  CstSampleOptions options;
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("constellate-pipeline-XXXXXX", NULL);
+  f->project = g_build_filename (f->dir, "sample.constellate", NULL);
+  f->files[0] = g_build_filename (f->dir, CST_SAMPLE_CONTACTS_FILE, NULL);
+  f->files[1] = g_build_filename (f->dir, CST_SAMPLE_ORDERS_FILE, NULL);
+  f->files[2] = g_build_filename (f->dir, CST_SAMPLE_ENGAGEMENT_FILE, NULL);
+  f->files[3] = NULL;
+
+  cst_sample_options_init (&options);
+  g_assert_true (cst_sample_write (f->dir, &options, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  remove_dir (f->dir);
+  g_free (f->dir);
+  g_free (f->project);
+  for (guint i = 0; i < 3; i++)
+    g_free (f->files[i]);
+}
+
+/* truth.csv → "file:row" → group */
+static GHashTable *
+load_truth (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, CST_SAMPLE_TRUTH_FILE, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstCsvReader) reader = cst_csv_reader_new (path, ',', &error);
+  GHashTable *truth = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  g_assert_no_error (error);
+  g_assert_true (cst_csv_reader_next (reader, &error));
+  while (cst_csv_reader_next (reader, &error))
+    g_hash_table_insert (truth,
+                         g_strdup_printf ("%s:%s", cst_csv_reader_get_field (reader, 0),
+                                          cst_csv_reader_get_field (reader, 1)),
+                         g_strdup (cst_csv_reader_get_field (reader, 3)));
+  g_assert_no_error (error);
+  return truth;
+}
+
+static guint
+group_index (const char *group)
+{
+  const char *groups[] = { CST_SAMPLE_GROUP_LOYAL, CST_SAMPLE_GROUP_BARGAIN, CST_SAMPLE_GROUP_LAPSED,
+                           CST_SAMPLE_GROUP_NEW, CST_SAMPLE_GROUP_PROSPECT };
+
+  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+    if (g_strcmp0 (group, groups[i]) == 0)
+      return i;
+  g_assert_not_reached ();
+}
+
+/* The planted group of each segmented person: the group of their shop orders. */
+static guint *
+truth_labels (const char            *project,
+              GHashTable            *truth,
+              const CstSegmentation *seg)
+{
+  g_autoptr(GHashTable) by_person = g_hash_table_new (g_int64_hash, g_int64_equal);
+  guint *labels = g_new0 (guint, seg->n_people);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  for (gsize i = 0; i < seg->n_people; i++)
+    g_hash_table_insert (by_person, &seg->person_ids[i], GSIZE_TO_POINTER (i + 1));
+
+  g_assert_cmpint (sqlite3_open (project, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT pr.person_id, s.name, r.row_number FROM person_records pr "
+                                       "JOIN records r ON r.id = pr.record_id JOIN sources s ON s.id = r.source_id "
+                                       "WHERE s.kind = 'orders'",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 person = sqlite3_column_int64 (stmt, 0);
+      gsize index = GPOINTER_TO_SIZE (g_hash_table_lookup (by_person, &person));
+      g_autofree char *key = g_strdup_printf ("%s:%lld", sqlite3_column_text (stmt, 1),
+                                              (long long) sqlite3_column_int64 (stmt, 2));
+      const char *group = g_hash_table_lookup (truth, key);
+
+      g_assert_nonnull (group);
+      if (index > 0)
+        labels[index - 1] = group_index (group);
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return labels;
+}
+
+static void
+test_pipeline_sample_path (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) truth = NULL;
+  g_autoptr(CstSegmentation) reloaded = NULL;
+  g_autofree guint *labels = NULL;
+  CstSegmentationOptions options;
+  CstPipelineSummary summary = { 0 };
+  CstPipelineSummary loaded = { 0 };
+  const CstSegmentation *seg;
+  gsize total = 0;
+  double ari;
+
+  cst_segmentation_options_init (&options);
+  g_assert_true (cst_pipeline_create_from_files (f->project, (const char * const *) f->files, &options,
+                                                 &summary, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  seg = summary.segmentation;
+
+  /* Every row of every file is in the project; the sample has no broken rows. */
+  g_assert_cmpuint (summary.n_sources, ==, 3);
+  g_assert_cmpuint (summary.n_rejected, ==, 0);
+  g_assert_cmpuint (summary.n_records, ==, summary.n_rows);
+  /* 5,000 CRM contacts, a few shop-only people and a few under a second address. */
+  g_assert_cmpuint (summary.n_people, >=, 5000);
+  g_assert_cmpuint (summary.n_people, <=, 5500);
+
+  g_assert_cmpuint (seg->k, ==, 4);
+  for (guint s = 0; s < seg->k; s++)
+    total += seg->sizes[s];
+  g_assert_cmpuint (total, ==, seg->n_people);
+  g_assert_cmpuint (seg->n_people + seg->n_skipped, ==, summary.n_people);
+
+  /* Recovery of the planted behavioural groups, measured against the generator's truth. */
+  truth = load_truth (f->dir);
+  labels = truth_labels (f->project, truth, seg);
+  ari = cst_adjusted_rand_index (labels, seg->labels, seg->n_people);
+  g_test_message ("sample path: %zu rows, %zu people, %zu segmented; ARI against the planted groups %.3f; "
+                  "seconds import %.2f, people %.2f, segments %.2f",
+                  summary.n_rows, summary.n_people, seg->n_people, ari,
+                  summary.seconds_import, summary.seconds_identity, summary.seconds_segment);
+  g_assert_cmpfloat (ari, >=, 0.8);
+
+  /* What was stored is what is shown when the project is opened again. */
+  reloaded = cst_pipeline_load (f->project, &loaded, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (reloaded->run_id, ==, seg->run_id);
+  g_assert_cmpuint (reloaded->n_people, ==, seg->n_people);
+  g_assert_cmpmem (reloaded->labels, seg->n_people * sizeof (guint), seg->labels, seg->n_people * sizeof (guint));
+  g_assert_cmpmem (reloaded->sizes, seg->k * sizeof (gsize), seg->sizes, seg->k * sizeof (gsize));
+  g_assert_cmpuint (loaded.n_rows, ==, summary.n_rows);
+  g_assert_cmpuint (loaded.sources->len, ==, 3);
+
+  /* Segmenting again adds a run and keeps the earlier one. */
+  options.k = 5;
+  g_assert_true (cst_pipeline_segment (f->project, &options, &summary, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.segmentation->k, ==, 5);
+  g_assert_cmpint (summary.segmentation->run_id, ==, reloaded->run_id + 1);
+
+  cst_pipeline_summary_clear (&summary);
+  cst_pipeline_summary_clear (&loaded);
+}
+
+static void
+test_pipeline_bad_file (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *bad = g_build_filename (CST_TEST_DATA_DIR, "unterminated.csv", NULL);
+  const char *files[] = { f->files[0], bad, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *part = g_strconcat (f->project, ".part", NULL);
+  CstSegmentationOptions options;
+  CstPipelineSummary summary = { 0 };
+
+  /* One broken file: no project is made, nothing half-made is left, the message names it. */
+  cst_segmentation_options_init (&options);
+  g_assert_false (cst_pipeline_create_from_files (f->project, files, &options, &summary, NULL, NULL, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "unterminated.csv"));
+  g_assert_false (g_file_test (f->project, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+  cst_pipeline_summary_clear (&summary);
+}
+
+static void
+test_pipeline_cancel (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  CstSegmentationOptions options;
+  CstPipelineSummary summary = { 0 };
+
+  cst_segmentation_options_init (&options);
+  g_cancellable_cancel (cancellable);
+  g_assert_false (cst_pipeline_create_from_files (f->project, (const char * const *) f->files, &options,
+                                                  &summary, cancellable, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (g_file_test (f->project, G_FILE_TEST_EXISTS));
+  cst_pipeline_summary_clear (&summary);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/cst/pipeline/sample-path", Fixture, NULL, fixture_set_up, test_pipeline_sample_path, fixture_tear_down);
+  g_test_add ("/cst/pipeline/bad-file", Fixture, NULL, fixture_set_up, test_pipeline_bad_file, fixture_tear_down);
+  g_test_add ("/cst/pipeline/cancel", Fixture, NULL, fixture_set_up, test_pipeline_cancel, fixture_tear_down);
+
+  return g_test_run ();
+}

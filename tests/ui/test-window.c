@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "../cst-test-util.h"
+#include "cst-application.h"
+#include "cst-pipeline.h"
+#include "cst-segments-page.h"
+#include "cst-window.h"
+
+static CstApplication *app;
+static char *data_home;
+
+static void
+iterate_until_idle (CstWindow *window,
+                    guint      timeout_seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_seconds * G_USEC_PER_SEC;
+
+  while (cst_window_is_busy (window) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (cst_window_is_busy (window));
+
+  /* Let the pages lay out and draw what the job left. */
+  for (guint i = 0; i < 50 && g_main_context_pending (NULL); i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* Finds the first button bound to @action_name, as a person would find it on screen. */
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *action_name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action_name) == 0)
+        return child;
+      if ((found = find_button (child, action_name)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkSpinButton *
+find_spin (GtkWidget *root)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkSpinButton *found;
+
+      if (GTK_IS_SPIN_BUTTON (child))
+        return GTK_SPIN_BUTTON (child);
+      if ((found = find_spin (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static char *
+sample_project_path (void)
+{
+  return g_build_filename (data_home, "constellate", "Sample Customers.constellate", NULL);
+}
+
+static CstWindow *
+new_window (void)
+{
+  CstWindow *window = cst_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 900);
+  gtk_window_present (GTK_WINDOW (window));
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  return window;
+}
+
+static void
+test_window_opens (void)
+{
+  CstWindow *window = new_window ();
+
+  g_assert_cmpstr (cst_window_get_visible_page (window), ==, "welcome");
+  g_assert_false (cst_window_has_project (window));
+  g_assert_nonnull (find_button (GTK_WIDGET (window), "win.try-sample"));
+  g_assert_nonnull (find_button (GTK_WIDGET (window), "win.import"));
+  g_assert_nonnull (find_button (GTK_WIDGET (window), "win.open"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Counts the pixels that differ from the background and the distinct colours among them. */
+static void
+count_texture_pixels (GdkTexture *texture,
+                      guint      *n_marked,
+                      guint      *n_colours)
+{
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  gsize stride = width * 4;
+  g_autofree guchar *pixels = g_malloc (stride * height);
+  g_autoptr(GHashTable) colours = g_hash_table_new (NULL, NULL);
+  guint32 background;
+
+  gdk_texture_download (texture, pixels, stride);
+  memcpy (&background, pixels, 4);
+  *n_marked = 0;
+  for (int i = 0; i < width * height; i++)
+    {
+      guint32 pixel;
+
+      memcpy (&pixel, pixels + 4 * i, 4);
+      if (pixel != background)
+        {
+          (*n_marked)++;
+          g_hash_table_add (colours, GUINT_TO_POINTER (pixel));
+        }
+    }
+  *n_colours = g_hash_table_size (colours);
+}
+
+static void
+test_window_sample_path (void)
+{
+  CstWindow *window = new_window ();
+  CstSegmentsPage *page = cst_window_get_segments_page (window);
+  GtkWidget *sample_button = find_button (GTK_WIDGET (window), "win.try-sample");
+  CstChartView *map;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *project = sample_project_path ();
+  GskRenderer *renderer;
+  int width, height;
+  guint n_marked, n_colours;
+
+  /* Click "Try the Sample Data": the job runs in a thread while the window stays live. */
+  g_signal_emit_by_name (sample_button, "clicked");
+  g_assert_true (cst_window_is_busy (window));
+  g_assert_false (gtk_widget_is_sensitive (sample_button));
+  iterate_until_idle (window, 120);
+
+  g_assert_true (cst_window_has_project (window));
+  g_assert_true (g_file_test (project, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpstr (cst_window_get_visible_page (window), ==, "segments");
+  g_assert_cmpuint (cst_segments_page_get_k (page), ==, 4);
+  g_assert_cmpuint (cst_segments_page_get_n_cards (page), ==, 4);
+
+  /* The map draws real pixels in several segment colours into an offscreen texture. */
+  map = cst_segments_page_get_map_view (page);
+  width = gtk_widget_get_width (GTK_WIDGET (map));
+  height = gtk_widget_get_height (GTK_WIDGET (map));
+  g_assert_cmpint (width, >, 100);
+  g_assert_cmpint (height, >, 100);
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (map));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (GTK_WIDGET (map)));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  count_texture_pixels (texture, &n_marked, &n_colours);
+  g_test_message ("map %d×%d: %u marked pixels, %u colours", width, height, n_marked, n_colours);
+  g_assert_cmpuint (n_marked, >, (guint) (width * height / 50));
+  g_assert_cmpuint (n_colours, >=, 4);
+
+  /* Ask for five segments with the spin button and the Find Segments button. */
+  gtk_spin_button_set_value (find_spin (GTK_WIDGET (page)), 5);
+  g_signal_emit_by_name (find_button (GTK_WIDGET (page), "segments.run"), "clicked");
+  g_assert_true (cst_window_is_busy (window));
+  iterate_until_idle (window, 120);
+  g_assert_cmpuint (cst_segments_page_get_n_cards (page), ==, 5);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_window_cancel (void)
+{
+  CstWindow *window = new_window ();
+  g_autofree char *project = sample_project_path ();
+  g_autoptr(CstSegmentation) before = NULL;
+  g_autoptr(CstSegmentation) after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("Cancelling the sample job leaves the existing project as it was");
+  before = cst_pipeline_load (project, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (before);
+
+  cst_window_try_sample (window);
+  g_assert_true (cst_window_is_busy (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-job", NULL);
+  iterate_until_idle (window, 60);
+  g_assert_false (cst_window_has_project (window));
+
+  after = cst_pipeline_load (project, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (after->run_id, ==, before->run_id);
+  g_assert_cmpuint (after->k, ==, before->k);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_window_reopen (void)
+{
+  CstWindow *window = new_window ();
+  g_autofree char *project = sample_project_path ();
+  g_autoptr(GFile) file = g_file_new_for_path (project);
+
+  g_test_summary ("A stored result is shown again when the project is reopened");
+  cst_window_open_project (window, file);
+  iterate_until_idle (window, 60);
+  g_assert_true (cst_window_has_project (window));
+  g_assert_cmpuint (cst_segments_page_get_n_cards (cst_window_get_segments_page (window)), ==, 5);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  data_home = g_dir_make_tmp ("constellate-ui-XXXXXX", NULL);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  app = cst_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/cst/window/opens", test_window_opens);
+  g_test_add_func ("/cst/window/sample-path", test_window_sample_path);
+  g_test_add_func ("/cst/window/cancel", test_window_cancel);
+  g_test_add_func ("/cst/window/reopen", test_window_reopen);
+  status = g_test_run ();
+
+  g_clear_object (&app);
+  return status;
+}
