@@ -96,7 +96,11 @@ print_summary (const CstPipelineSummary *summary)
   printf (_("%zu rows from %zu files (%zu rejected) → %zu records → %zu people\n"),
           summary->n_rows, summary->n_sources, summary->n_rejected, summary->n_records, summary->n_people);
   if (seg == NULL)
-    return;
+    {
+      if (summary->note != NULL)
+        printf ("%s\n", summary->note);
+      return;
+    }
   printf (_("%zu people segmented into %u segments (%zu without orders left out)\n\n"),
           seg->n_people, seg->k, seg->n_skipped);
 
@@ -173,6 +177,11 @@ print_summary_json (const CstPipelineSummary *summary,
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
+    }
+  if (summary->note != NULL)
+    {
+      json_builder_set_member_name (b, "note");
+      json_builder_add_string_value (b, summary->note);
     }
   json_builder_set_member_name (b, "seconds_sample");
   json_builder_add_double_value (b, summary->seconds_sample);

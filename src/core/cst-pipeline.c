@@ -71,6 +71,38 @@ commit_new_project (const char  *tmp_path,
   return TRUE;
 }
 
+/* Too few customers for the segments asked for is not a failure of the project: the data is
+ * imported and matched, and the summary says why there are no segments. */
+static gboolean
+run_segmentation (CstStore                     *store,
+                  const CstSegmentationOptions *options,
+                  CstPipelineSummary           *summary,
+                  GCancellable                 *cancellable,
+                  Stage                        *stage,
+                  GError                      **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  g_clear_pointer (&summary->segmentation, cst_segmentation_free);
+  g_clear_pointer (&summary->note, g_free);
+  summary->segmentation = cst_segmentation_run (store, options, cancellable, stage_progress, stage,
+                                                &local_error);
+  summary->seconds_segment = seconds_since (start);
+
+  if (g_error_matches (local_error, CST_SEGMENTATION_ERROR, CST_SEGMENTATION_ERROR_TOO_FEW_PEOPLE))
+    {
+      summary->note = g_strdup (local_error->message);
+      return TRUE;
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 segment_store (CstStore                     *store,
                const CstSegmentationOptions *options,
@@ -90,11 +122,7 @@ segment_store (CstStore                     *store,
   summary->n_people = identity.n_people;
 
   start = g_get_monotonic_time ();
-  g_clear_pointer (&summary->segmentation, cst_segmentation_free);
-  summary->segmentation = cst_segmentation_run (store, options, cancellable, stage_progress,
-                                                segment_stage, error);
-  summary->seconds_segment = seconds_since (start);
-  return summary->segmentation != NULL;
+  return run_segmentation (store, options, summary, cancellable, segment_stage, error);
 }
 
 static gboolean
@@ -263,8 +291,6 @@ cst_pipeline_segment (const char                   *project_path,
 {
   g_autoptr(CstStore) store = NULL;
   Stage segment_stage = { progress, progress_data, 0.0, 1.0 };
-  CstSegmentation *seg;
-  gint64 start = g_get_monotonic_time ();
   gint64 n_people = 0;
 
   g_return_val_if_fail (summary != NULL, FALSE);
@@ -284,13 +310,7 @@ cst_pipeline_segment (const char                   *project_path,
 
   summary->n_people = n_people;
   summary->n_records = cst_store_count_records (store);
-  seg = cst_segmentation_run (store, options, cancellable, stage_progress, &segment_stage, error);
-  summary->seconds_segment = seconds_since (start);
-  if (seg == NULL)
-    return FALSE;
-  g_clear_pointer (&summary->segmentation, cst_segmentation_free);
-  summary->segmentation = seg;
-  return TRUE;
+  return run_segmentation (store, options, summary, cancellable, &segment_stage, error);
 }
 
 /**
@@ -342,4 +362,5 @@ cst_pipeline_summary_clear (CstPipelineSummary *summary)
 {
   g_clear_pointer (&summary->segmentation, cst_segmentation_free);
   g_clear_pointer (&summary->sources, g_array_unref);
+  g_clear_pointer (&summary->note, g_free);
 }

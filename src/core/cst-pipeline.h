@@ -25,6 +25,7 @@ typedef struct
   double           seconds_segment;
   GArray          *sources;        /* CstSourceInfo, owned; filled by cst_pipeline_load() */
   CstSegmentation *segmentation;   /* owned */
+  char            *note;           /* owned: why there are no segments, when there are none */
 } CstPipelineSummary;
 
 gboolean cst_pipeline_create_sample (const char                   *project_path,

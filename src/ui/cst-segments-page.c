@@ -20,6 +20,7 @@ struct _CstSegmentsPage
   gboolean         busy;
 
   GtkStack        *stack;
+  AdwStatusPage   *empty_page;
   GtkLabel        *title_label;
   GtkLabel        *summary_label;
   GtkSpinButton   *k_spin;
@@ -260,6 +261,7 @@ cst_segments_page_class_init (CstSegmentsPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/constellate/Constellate/cst-segments-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CstSegmentsPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, CstSegmentsPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, CstSegmentsPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, CstSegmentsPage, summary_label);
   gtk_widget_class_bind_template_child (widget_class, CstSegmentsPage, k_spin);
@@ -307,6 +309,22 @@ cst_segments_page_get_segmentation (CstSegmentsPage *self)
   g_return_val_if_fail (CST_IS_SEGMENTS_PAGE (self), NULL);
 
   return self->segmentation;
+}
+
+/**
+ * cst_segments_page_set_empty_message:
+ * @message: (nullable): why there are no segments; %NULL for the general hint
+ */
+void
+cst_segments_page_set_empty_message (CstSegmentsPage *self,
+                                     const char      *message)
+{
+  g_return_if_fail (CST_IS_SEGMENTS_PAGE (self));
+
+  adw_status_page_set_description (self->empty_page,
+                                   message != NULL ? message
+                                                   : _("Import your exports or try the sample data: Constellate "
+                                                       "then groups your customers by how they buy."));
 }
 
 guint

@@ -15,6 +15,8 @@ G_DECLARE_FINAL_TYPE (CstSegmentsPage, cst_segments_page, CST, SEGMENTS_PAGE, Gt
 void                   cst_segments_page_set_segmentation (CstSegmentsPage *self,
                                                            CstSegmentation *segmentation);
 const CstSegmentation *cst_segments_page_get_segmentation (CstSegmentsPage *self);
+void                   cst_segments_page_set_empty_message (CstSegmentsPage *self,
+                                                            const char      *message);
 guint                  cst_segments_page_get_k            (CstSegmentsPage *self);
 void                   cst_segments_page_set_k            (CstSegmentsPage *self,
                                                            guint            k);

@@ -142,6 +142,7 @@ job_thread (GTask        *task,
   loaded.seconds_import = summary->seconds_import;
   loaded.seconds_identity = summary->seconds_identity;
   loaded.seconds_segment = summary->seconds_segment;
+  loaded.note = g_steal_pointer (&summary->note);
   summary_free (summary);
   g_task_return_pointer (task, g_memdup2 (&loaded, sizeof loaded), summary_free);
 }
@@ -315,6 +316,7 @@ show_summary (CstWindow          *self,
   show_sources (self, summary);
   show_people (self, summary);
   cst_segments_page_set_segmentation (self->segments_page, g_steal_pointer (&summary->segmentation));
+  cst_segments_page_set_empty_message (self->segments_page, summary->note);
 
   gtk_stack_set_visible_child_name (self->main_stack, "project");
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, TRUE);

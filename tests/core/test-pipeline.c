@@ -235,6 +235,26 @@ test_pipeline_cancel (Fixture       *f,
   cst_pipeline_summary_clear (&summary);
 }
 
+static void
+test_pipeline_no_orders (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char *files[] = { f->files[0], NULL };
+  g_autoptr(GError) error = NULL;
+  CstSegmentationOptions options;
+  CstPipelineSummary summary = { 0 };
+
+  /* Contacts alone: the project is made and says why it has no segments. */
+  cst_segmentation_options_init (&options);
+  g_assert_true (cst_pipeline_create_from_files (f->project, files, &options, &summary, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (summary.segmentation);
+  g_assert_nonnull (summary.note);
+  g_assert_cmpuint (summary.n_rows, ==, 5000);
+  g_assert_true (g_file_test (f->project, G_FILE_TEST_IS_REGULAR));
+  cst_pipeline_summary_clear (&summary);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -243,6 +263,7 @@ main (int   argc,
 
   g_test_add ("/cst/pipeline/sample-path", Fixture, NULL, fixture_set_up, test_pipeline_sample_path, fixture_tear_down);
   g_test_add ("/cst/pipeline/bad-file", Fixture, NULL, fixture_set_up, test_pipeline_bad_file, fixture_tear_down);
+  g_test_add ("/cst/pipeline/no-orders", Fixture, NULL, fixture_set_up, test_pipeline_no_orders, fixture_tear_down);
   g_test_add ("/cst/pipeline/cancel", Fixture, NULL, fixture_set_up, test_pipeline_cancel, fixture_tear_down);
 
   return g_test_run ();

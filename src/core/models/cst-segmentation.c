@@ -22,6 +22,8 @@ typedef struct
   double          span;
 } Stage;
 
+G_DEFINE_QUARK (cst-segmentation-error-quark, cst_segmentation_error)
+
 static void
 stage_progress (double      fraction,
                 const char *message,
@@ -143,7 +145,7 @@ cst_segmentation_run (CstStore                     *store,
   identity_run = cst_store_get_latest_identity_run (store, NULL);
   if (identity_run < 0)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+      g_set_error (error, CST_SEGMENTATION_ERROR, CST_SEGMENTATION_ERROR_NOT_MATCHED,
                    _("The people in this project have not been matched yet"));
       return NULL;
     }
@@ -152,9 +154,15 @@ cst_segmentation_run (CstStore                     *store,
   table = cst_features_compute (store, identity_run, cancellable, stage_progress, &stage, error);
   if (table == NULL)
     return NULL;
+  if (table->rows == 0)
+    {
+      g_set_error (error, CST_SEGMENTATION_ERROR, CST_SEGMENTATION_ERROR_TOO_FEW_PEOPLE,
+                   _("No one in this project has ordered yet. Import a shop orders file to find segments."));
+      return NULL;
+    }
   if (table->rows < MAX (options->k, 2))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+      g_set_error (error, CST_SEGMENTATION_ERROR, CST_SEGMENTATION_ERROR_TOO_FEW_PEOPLE,
                    g_dngettext (GETTEXT_PACKAGE,
                                 "Only %zu person has ordered: too few for %u segments",
                                 "Only %zu people have ordered: too few for %u segments",

@@ -9,6 +9,14 @@ G_BEGIN_DECLS
 
 typedef struct _CstStore CstStore;
 
+#define CST_SEGMENTATION_ERROR (cst_segmentation_error_quark ())
+
+typedef enum
+{
+  CST_SEGMENTATION_ERROR_NOT_MATCHED,
+  CST_SEGMENTATION_ERROR_TOO_FEW_PEOPLE,
+} CstSegmentationError;
+
 /* One stored segmentation run, complete and immutable once made: safe to hand from a worker
  * thread to the UI. Means are in the features' own units (days, orders, euros, shares). */
 typedef struct
@@ -45,6 +53,7 @@ typedef struct
   guint   n_init;
 } CstSegmentationOptions;
 
+GQuark           cst_segmentation_error_quark  (void);
 void             cst_segmentation_options_init (CstSegmentationOptions       *options);
 CstSegmentation *cst_segmentation_new          (guint                         k,
                                                 guint                         n_features,

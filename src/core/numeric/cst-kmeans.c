@@ -994,9 +994,11 @@ cst_kmeans_options_init (CstKmeansOptions *options)
  * reported inertia is recomputed directly from differences.
  *
  * Cost: O(n_init × (iterations × k + k·(2 + ln k)) × rows × cols) time; memory about
- * rows × 36 bytes (norms, D² weights and two sets of labels and distances) plus per-chunk
- * partial sums (k × cols doubles per 32768 rows) and 4096 × k doubles per thread; @x is not
- * copied.
+ * rows × 40 bytes (norms, D² weights, and labels and distances for the current and the best
+ * initialisation) plus per-chunk partial sums (k × cols doubles per 32768 rows) and 4096 × k
+ * doubles per thread; @x is not copied. While helper threads run, OpenBLAS is switched to one
+ * thread per call (process-wide, restored afterwards); CST_KMEANS_THREADS caps the number of
+ * threads.
  *
  * Errors: %G_IO_ERROR_INVALID_ARGUMENT for bad options or a NaN/infinite value (the message
  * names the 1-based row and column), %G_IO_ERROR_CANCELLED when cancelled.
