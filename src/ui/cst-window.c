@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "cst-job-bar.h"
 #include "cst-pipeline.h"
@@ -201,6 +202,22 @@ recent_row_activated_cb (CstWindow     *self,
   cst_window_open_project (self, file);
 }
 
+/* A folder as people write it: the home folder as "~". */
+static char *
+display_folder (const char *folder)
+{
+  const char *home = g_get_home_dir ();
+  g_autofree char *display = g_filename_display_name (folder);
+
+  if (g_str_has_prefix (folder, home) && (folder[strlen (home)] == '/' || folder[strlen (home)] == '\0'))
+    {
+      g_autofree char *rest = g_filename_display_name (folder + strlen (home));
+
+      return g_strconcat ("~", rest, NULL);
+    }
+  return g_steal_pointer (&display);
+}
+
 static void
 update_recent (CstWindow *self)
 {
@@ -222,7 +239,7 @@ update_recent (CstWindow *self)
         continue;
       name = g_filename_display_basename (recent[i]);
       folder = g_path_get_dirname (recent[i]);
-      folder_display = g_filename_display_name (folder);
+      folder_display = display_folder (folder);
 
       row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
@@ -237,6 +254,17 @@ update_recent (CstWindow *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->recent_label), shown > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->recent_list), shown > 0);
+}
+
+/* The bottom switcher stands in for the header's when the window is narrow, and only once a
+ * project is open: the welcome page has no pages to switch between. */
+static void
+update_switcher_bar (CstWindow *self)
+{
+  gboolean project = g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "project") == 0;
+
+  adw_view_switcher_bar_set_reveal (self->switcher_bar,
+                                    project && adw_view_switcher_title_get_title_visible (self->switcher_title));
 }
 
 static void
@@ -592,8 +620,11 @@ cst_window_init (CstWindow *self)
 
   adw_status_page_set_icon_name (self->welcome_page, APPLICATION_ID);
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, FALSE);
-  g_object_bind_property (self->switcher_title, "title-visible", self->switcher_bar, "reveal",
-                          G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->switcher_title, "notify::title-visible",
+                           G_CALLBACK (update_switcher_bar), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->main_stack, "notify::visible-child-name",
+                           G_CALLBACK (update_switcher_bar), self, G_CONNECT_SWAPPED);
+  update_switcher_bar (self);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
