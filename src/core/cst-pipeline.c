@@ -12,24 +12,6 @@
 #include "io/cst-import.h"
 #include "store/cst-store.h"
 
-typedef struct
-{
-  CstProgressFunc progress;
-  gpointer        data;
-  double          start;
-  double          span;
-} Stage;
-
-static void
-stage_progress (double      fraction,
-                const char *message,
-                gpointer    user_data)
-{
-  Stage *stage = user_data;
-
-  cst_progress_report (stage->progress, stage->data, stage->start + stage->span * fraction, message);
-}
-
 static double
 seconds_since (gint64 start)
 {
@@ -78,7 +60,7 @@ run_segmentation (CstStore                     *store,
                   const CstSegmentationOptions *options,
                   CstPipelineSummary           *summary,
                   GCancellable                 *cancellable,
-                  Stage                        *stage,
+                  CstProgressStage                        *stage,
                   GError                      **error)
 {
   g_autoptr(GError) local_error = NULL;
@@ -86,7 +68,7 @@ run_segmentation (CstStore                     *store,
 
   g_clear_pointer (&summary->segmentation, cst_segmentation_free);
   g_clear_pointer (&summary->note, g_free);
-  summary->segmentation = cst_segmentation_run (store, options, cancellable, stage_progress, stage,
+  summary->segmentation = cst_segmentation_run (store, options, cancellable, cst_progress_stage_report, stage,
                                                 &local_error);
   summary->seconds_segment = seconds_since (start);
 
@@ -108,14 +90,14 @@ segment_store (CstStore                     *store,
                const CstSegmentationOptions *options,
                CstPipelineSummary           *summary,
                GCancellable                 *cancellable,
-               Stage                        *identity_stage,
-               Stage                        *segment_stage,
+               CstProgressStage                        *identity_stage,
+               CstProgressStage                        *segment_stage,
                GError                      **error)
 {
   CstIdentityReport identity = { 0 };
   gint64 start = g_get_monotonic_time ();
 
-  if (!cst_identity_match_by_email (store, &identity, cancellable, stage_progress, identity_stage, error))
+  if (!cst_identity_match_by_email (store, &identity, cancellable, cst_progress_stage_report, identity_stage, error))
     return FALSE;
   summary->seconds_identity = seconds_since (start);
   summary->n_records = identity.n_records;
@@ -130,7 +112,7 @@ import_files (CstStore            *store,
               const char * const  *files,
               CstPipelineSummary  *summary,
               GCancellable        *cancellable,
-              Stage               *stage,
+              CstProgressStage               *stage,
               GError             **error)
 {
   guint n = g_strv_length ((char **) files);
@@ -139,9 +121,9 @@ import_files (CstStore            *store,
   for (guint i = 0; i < n; i++)
     {
       CstImportReport report = { 0 };
-      Stage file_stage = { stage->progress, stage->data, stage->start + stage->span * i / n, stage->span / n };
+      CstProgressStage file_stage = { stage->progress, stage->data, stage->start + stage->span * i / n, stage->span / n };
 
-      if (!cst_import_csv (store, files[i], -1, &report, cancellable, stage_progress, &file_stage, error))
+      if (!cst_import_csv (store, files[i], -1, &report, cancellable, cst_progress_stage_report, &file_stage, error))
         return FALSE;
       summary->n_sources++;
       summary->n_rows += report.n_rows;
@@ -164,9 +146,9 @@ build_project (const char                   *project_path,
 {
   g_autofree char *tmp_path = g_strconcat (project_path, ".part", NULL);
   double rest = 1.0 - start_fraction;
-  Stage import_stage = { progress, progress_data, start_fraction, 0.45 * rest };
-  Stage identity_stage = { progress, progress_data, start_fraction + 0.45 * rest, 0.15 * rest };
-  Stage segment_stage = { progress, progress_data, start_fraction + 0.60 * rest, 0.40 * rest };
+  CstProgressStage import_stage = { progress, progress_data, start_fraction, 0.45 * rest };
+  CstProgressStage identity_stage = { progress, progress_data, start_fraction + 0.45 * rest, 0.15 * rest };
+  CstProgressStage segment_stage = { progress, progress_data, start_fraction + 0.60 * rest, 0.40 * rest };
   gboolean ok;
 
   remove_project_files (tmp_path);
@@ -209,7 +191,7 @@ cst_pipeline_create_sample (const char                   *project_path,
   g_autofree char *contacts = NULL;
   g_autofree char *orders = NULL;
   g_autofree char *engagement = NULL;
-  Stage sample_stage = { progress, progress_data, 0.0, 0.15 };
+  CstProgressStage sample_stage = { progress, progress_data, 0.0, 0.15 };
   gint64 start = g_get_monotonic_time ();
   gboolean ok;
 
@@ -225,7 +207,7 @@ cst_pipeline_create_sample (const char                   *project_path,
   orders = g_build_filename (dir, CST_SAMPLE_ORDERS_FILE, NULL);
   engagement = g_build_filename (dir, CST_SAMPLE_ENGAGEMENT_FILE, NULL);
 
-  ok = cst_sample_write (dir, sample_options, cancellable, stage_progress, &sample_stage, error);
+  ok = cst_sample_write (dir, sample_options, cancellable, cst_progress_stage_report, &sample_stage, error);
   summary->seconds_sample = seconds_since (start);
   if (ok)
     {
@@ -290,7 +272,7 @@ cst_pipeline_segment (const char                   *project_path,
                       GError                      **error)
 {
   g_autoptr(CstStore) store = NULL;
-  Stage segment_stage = { progress, progress_data, 0.0, 1.0 };
+  CstProgressStage segment_stage = { progress, progress_data, 0.0, 1.0 };
   gint64 n_people = 0;
 
   g_return_val_if_fail (summary != NULL, FALSE);
@@ -302,7 +284,7 @@ cst_pipeline_segment (const char                   *project_path,
   /* Matching again is only needed when nothing was matched yet. */
   if (cst_store_get_latest_identity_run (store, &n_people) < 0)
     {
-      Stage identity_stage = { progress, progress_data, 0.0, 0.3 };
+      CstProgressStage identity_stage = { progress, progress_data, 0.0, 0.3 };
 
       segment_stage.start = 0.3, segment_stage.span = 0.7;
       return segment_store (store, options, summary, cancellable, &identity_stage, &segment_stage, error);

@@ -29,20 +29,6 @@ new_store (char **dir_out)
 }
 
 static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (dir, name, NULL);
-      g_remove (file);
-    }
-  g_rmdir (dir);
-}
-
-static void
 test_identity_normalize_email (void)
 {
   const struct { const char *in; const char *out; } cases[] = {
@@ -106,7 +92,7 @@ test_identity_import_and_match (void)
   g_assert_cmpuint (identity.n_without_email, ==, 1);
 
   cst_store_close (store);
-  remove_dir (dir);
+  cst_test_remove_dir (dir);
 }
 
 static void
@@ -129,7 +115,7 @@ test_identity_missing_column (void)
   g_assert_cmpint (cst_store_count_records (store), ==, 0);
 
   cst_store_close (store);
-  remove_dir (dir);
+  cst_test_remove_dir (dir);
 }
 
 static void
@@ -149,7 +135,7 @@ test_identity_cancel (void)
   g_assert_cmpuint (sources->len, ==, 0);
 
   cst_store_close (store);
-  remove_dir (dir);
+  cst_test_remove_dir (dir);
 }
 
 static void

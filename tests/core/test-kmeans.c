@@ -630,51 +630,17 @@ test_ari_pairs (void)
 static void
 test_telco (void)
 {
-  g_autofree char *path = cst_test_shared_data ("telco-churn/WA_Fn-UseC_-Telco-Customer-Churn.csv");
   const char *names[] = { "tenure", "MonthlyCharges", "TotalCharges" };
-  int index[3] = { -1, -1, -1 };
-  g_autoptr(CstCsvReader) reader = NULL;
-  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(CstKmeansResult) result = NULL;
   g_autoptr(GError) error = NULL;
   CstKmeansOptions options;
   double means[3], sds[3];
   gsize rows;
+  g_autoptr(GArray) values = NULL;
 
-  if (path == NULL)
-    {
-      g_test_skip ("shared data telco-churn not available");
-      return;
-    }
-
-  reader = cst_csv_reader_new (path, ',', &error);
-  g_assert_no_error (error);
-  g_assert_true (cst_csv_reader_next (reader, &error));
-  for (guint f = 0; f < cst_csv_reader_get_n_fields (reader); f++)
-    for (guint c = 0; c < 3; c++)
-      if (g_str_equal (cst_csv_reader_get_field (reader, f), names[c]))
-        index[c] = f;
-  for (guint c = 0; c < 3; c++)
-    g_assert_cmpint (index[c], >=, 0);
-
-  while (cst_csv_reader_next (reader, &error))
-    {
-      double row[3];
-      gboolean complete = TRUE;
-
-      for (guint c = 0; c < 3; c++)
-        {
-          const char *field = cst_csv_reader_get_field (reader, index[c]);
-          char *end;
-
-          row[c] = g_ascii_strtod (field, &end);
-          if (end == field || *end != '\0')
-            complete = FALSE;
-        }
-      if (complete)
-        g_array_append_vals (values, row, 3);
-    }
-  g_assert_no_error (error);
+  values = cst_test_load_telco_columns (names, G_N_ELEMENTS (names));
+  if (values == NULL)
+    return;
 
   rows = values->len / 3;
   g_test_message ("telco: %" G_GSIZE_FORMAT " complete rows", rows);

@@ -18,20 +18,6 @@ typedef struct
 } Fixture;
 
 static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (dir, name, NULL);
-      g_remove (file);
-    }
-  g_rmdir (dir);
-}
-
-static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
@@ -54,7 +40,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  remove_dir (f->dir);
+  cst_test_remove_dir (f->dir);
   g_free (f->dir);
   g_free (f->project);
   for (guint i = 0; i < 3; i++)

@@ -21,15 +21,8 @@ static void
 remove_project (const char *path)
 {
   g_autofree char *dir = g_path_get_dirname (path);
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
 
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (dir, name, NULL);
-      g_remove (file);
-    }
-  g_rmdir (dir);
+  cst_test_remove_dir (dir);
 }
 
 static int

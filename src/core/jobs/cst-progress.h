@@ -28,4 +28,24 @@ cst_progress_report (CstProgressFunc progress,
     progress (CLAMP (fraction, 0.0, 1.0), message, user_data);
 }
 
+/* A step of a longer operation that owns the slice [start, start + span] of its progress: pass
+ * cst_progress_stage_report with a stage as the step's own CstProgressFunc and data. */
+typedef struct
+{
+  CstProgressFunc progress;
+  gpointer        data;
+  double          start;
+  double          span;
+} CstProgressStage;
+
+static inline void
+cst_progress_stage_report (double      fraction,
+                           const char *message,
+                           gpointer    stage)
+{
+  CstProgressStage *self = stage;
+
+  cst_progress_report (self->progress, self->data, self->start + self->span * fraction, message);
+}
+
 G_END_DECLS

@@ -13,26 +13,7 @@
 #include "numeric/cst-pca.h"
 #include "store/cst-store.h"
 
-/* Maps a sub-step's progress into its slice of the whole run. */
-typedef struct
-{
-  CstProgressFunc progress;
-  gpointer        data;
-  double          start;
-  double          span;
-} Stage;
-
 G_DEFINE_QUARK (cst-segmentation-error-quark, cst_segmentation_error)
-
-static void
-stage_progress (double      fraction,
-                const char *message,
-                gpointer    user_data)
-{
-  Stage *stage = user_data;
-
-  cst_progress_report (stage->progress, stage->data, stage->start + stage->span * fraction, message);
-}
 
 void
 cst_segmentation_options_init (CstSegmentationOptions *options)
@@ -134,7 +115,7 @@ cst_segmentation_run (CstStore                     *store,
   g_autofree double *x = NULL;
   g_autofree double *projected = NULL;
   CstKmeansOptions km_options;
-  Stage stage = { progress, progress_data, 0, 0 };
+  CstProgressStage stage = { progress, progress_data, 0, 0 };
   const CstFeatureInfo *info;
   gint64 identity_run;
   gint64 start = g_get_monotonic_time ();
@@ -151,7 +132,7 @@ cst_segmentation_run (CstStore                     *store,
     }
 
   stage.start = 0.0, stage.span = 0.2;
-  table = cst_features_compute (store, identity_run, cancellable, stage_progress, &stage, error);
+  table = cst_features_compute (store, identity_run, cancellable, cst_progress_stage_report, &stage, error);
   if (table == NULL)
     return NULL;
   if (table->rows == 0)
@@ -180,7 +161,7 @@ cst_segmentation_run (CstStore                     *store,
   stage.start = 0.2, stage.span = 0.65;
   cst_progress_report (progress, progress_data, stage.start, _("Finding segments"));
   km = cst_kmeans_fit (x, table->rows, table->cols, &km_options, cancellable,
-                       stage_progress, &stage, error);
+                       cst_progress_stage_report, &stage, error);
   if (km == NULL)
     return NULL;
 
