@@ -344,15 +344,15 @@ read_table (const char  *path,
             {
               if (empty)
                 g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                             _("%s, line %" G_GUINT64_FORMAT ", column %u (“%s”): the value is "
+                             _("%s, line %lu, column %u (“%s”): the value is "
                                "empty; segmenting needs a number in every row"),
-                             display, cst_csv_reader_get_line (reader), table->fields[c] + 1,
+                             display, (gulong) cst_csv_reader_get_line (reader), table->fields[c] + 1,
                              (const char *) g_ptr_array_index (table->names, c));
               else
                 g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                             _("%s, line %" G_GUINT64_FORMAT ", column %u (“%s”): “%s” is not "
+                             _("%s, line %lu, column %u (“%s”): “%s” is not "
                                "a number"),
-                             display, cst_csv_reader_get_line (reader), table->fields[c] + 1,
+                             display, (gulong) cst_csv_reader_get_line (reader), table->fields[c] + 1,
                              (const char *) g_ptr_array_index (table->names, c), text);
               return FALSE;
             }
@@ -396,10 +396,10 @@ read_table (const char  *path,
       if (keep[c] && states[c].first_empty_line != 0)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       _("%s, line %" G_GUINT64_FORMAT ", column %u (“%s”): the value is empty; "
+                       _("%s, line %lu, column %u (“%s”): the value is empty; "
                          "segmenting needs a number in every row (choose other columns with "
                          "--columns)"),
-                       display, states[c].first_empty_line, table->fields[c] + 1,
+                       display, (gulong) states[c].first_empty_line, table->fields[c] + 1,
                        (const char *) g_ptr_array_index (table->names, c));
           return FALSE;
         }
@@ -426,7 +426,7 @@ write_assignments (const char             *path,
 
   g_string_append (text, "row,segment\n");
   for (gsize i = 0; i < result->rows; i++)
-    g_string_append_printf (text, "%" G_GSIZE_FORMAT ",%u\n", i + 1, result->labels[i] + 1);
+    g_string_append_printf (text, "%zu,%u\n", i + 1, result->labels[i] + 1);
 
   return g_file_set_contents (path, text->str, text->len, error);
 }
@@ -497,12 +497,12 @@ print_summary (const SegmentArgs      *args,
     g_string_append_printf (names, "%s%s", c > 0 ? ", " : "",
                             (const char *) g_ptr_array_index (table->names, c));
 
-  printf (_("%" G_GSIZE_FORMAT " rows, %" G_GSIZE_FORMAT " columns%s: %s\n"),
+  printf (_("%zu rows, %zu columns%s: %s\n"),
           table->rows, table->width, args->standardize ? _(" (standardized)") : "", names->str);
   printf (_("%u segments, inertia %g after %u iterations (best of %u, seed %u)\n"),
           result->k, result->inertia, result->iterations, options->n_init, options->seed);
   for (guint c = 0; c < result->k; c++)
-    printf (_("  segment %u: %" G_GSIZE_FORMAT " rows (%.1f%%)\n"),
+    printf (_("  segment %u: %zu rows (%.1f%%)\n"),
             c + 1, result->sizes[c], 100.0 * result->sizes[c] / result->rows);
   printf (_("Read in %.2f s, segmented in %.2f s\n"), seconds_read, seconds_fit);
   if (args->assignments != NULL)
@@ -534,11 +534,11 @@ cst_cli_segment (int    argc,
     { "seed", 0, 0, G_OPTION_ARG_STRING, &args.seed,
       N_("Random seed; the same seed gives the same segments (default 42)"), N_("S") },
     { "max-iter", 0, 0, G_OPTION_ARG_STRING, &args.max_iter,
-      N_("Iterations per initialisation (default 300)"), N_("N") },
+      N_("Iterations per initialization (default 300)"), N_("N") },
     { "tol", 0, 0, G_OPTION_ARG_STRING, &args.tol,
       N_("Stop when the relative change of inertia is below T (default 1e-6)"), N_("T") },
     { "n-init", 0, 0, G_OPTION_ARG_STRING, &args.n_init,
-      N_("Initialisations, the best is kept (default 4)"), N_("N") },
+      N_("Initializations, the best is kept (default 4)"), N_("N") },
     { "standardize", 0, 0, G_OPTION_ARG_NONE, &args.standardize,
       N_("Scale every column to mean 0 and standard deviation 1 first"), NULL },
     { "assignments", 'o', 0, G_OPTION_ARG_FILENAME, &args.assignments,
@@ -622,7 +622,7 @@ cst_cli_segment (int    argc,
       g_autofree char *display = g_filename_display_name (args.input);
 
       g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("--k %u asks for more segments than %s has rows (%" G_GSIZE_FORMAT ")"),
+                   _("--k %u asks for more segments than %s has rows (%zu)"),
                    options.k, display, table.rows);
       goto out;
     }

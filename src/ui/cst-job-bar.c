@@ -50,7 +50,7 @@ cancel_clicked_cb (CstJobBar *self)
     {
       cst_job_cancel (self->job);
       gtk_widget_set_sensitive (GTK_WIDGET (self->cancel), FALSE);
-      gtk_label_set_label (self->message, _("Cancelling…"));
+      gtk_label_set_label (self->message, _("Canceling…"));
     }
 }
 

@@ -157,6 +157,7 @@ rebuild (CstSegmentsPage *self)
   g_autofree char *summary = NULL;
   g_autofree char *people = NULL;
   g_autofree char *skipped = NULL;
+  g_autofree char *skipped_text = NULL;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->cards_box))) != NULL)
     gtk_flow_box_remove (self->cards_box, child);
@@ -174,10 +175,16 @@ rebuild (CstSegmentsPage *self)
   gtk_label_set_label (self->title_label, title);
 
   skipped = g_strdup_printf ("%'zu", seg->n_skipped);
+  if (seg->n_skipped > 0)
+    skipped_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                 "%s contact without any order is not included.",
+                                                 "%s contacts without any order are not included.",
+                                                 seg->n_skipped),
+                                    skipped);
   summary = g_strdup_printf (_("Grouped by recency, frequency, spend, timing, discounts and email engagement. "
-                               "%s contacts without any order are not included. "
-                               "The map shows %.0f %% of the differences between customers."),
-                             skipped, 100.0 * (seg->explained[0] + seg->explained[1]));
+                               "%s The map shows %.0f %% of the differences between customers."),
+                             skipped_text != NULL ? skipped_text : "",
+                             100.0 * (seg->explained[0] + seg->explained[1]));
   gtk_label_set_label (self->summary_label, summary);
 
   {

@@ -273,14 +273,17 @@ show_sources (CstWindow                *self,
 {
   GtkWidget *child;
   g_autofree char *rows = format_count (summary->n_rows);
+  g_autofree char *files = NULL;
   g_autofree char *title = NULL;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->sources_list))) != NULL)
     gtk_list_box_remove (self->sources_list, child);
 
-  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s Row From %zu File", "%s Rows From %zu Files",
-                                        summary->n_rows),
-                           rows, summary->n_sources);
+  /* Translators: the first %s is a number of rows, the second "1 File" or "3 Files" */
+  files = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%zu File", "%zu Files", summary->n_sources),
+                           summary->n_sources);
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s Row From %s", "%s Rows From %s", summary->n_rows),
+                           rows, files);
   gtk_label_set_label (self->data_title, title);
 
   for (guint i = 0; summary->sources != NULL && i < summary->sources->len; i++)
@@ -306,8 +309,10 @@ show_sources (CstWindow                *self,
           kind = _("Email engagement"), icon = "mail-unread-symbolic";
           break;
         }
-      /* Translators: "Orders · 40,000 rows · 0 rejected" */
-      subtitle = g_strdup_printf (_("%s · %s rows · %s rejected"), kind, n_rows, n_rejected);
+      /* Translators: "Orders · 40,000 rows · 0 rejected"; %s are the kind of file and counts */
+      subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %s row · %s rejected",
+                                               "%s · %s rows · %s rejected", info->n_rows),
+                                  kind, n_rows, n_rejected);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), info->name);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
@@ -324,8 +329,15 @@ show_people (CstWindow                *self,
   g_autofree char *people = format_count (summary->n_people);
   g_autofree char *title = NULL;
 
-  /* Translators: "106,033 Records, 5,308 People" */
-  title = g_strdup_printf (_("%s Records, %s People"), records, people);
+  g_autofree char *records_text = NULL;
+  g_autofree char *people_text = NULL;
+
+  records_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s Record", "%s Records", summary->n_records),
+                                  records);
+  people_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s Person", "%s People", summary->n_people),
+                                 people);
+  /* Translators: "107,375 Records, 5,308 People" */
+  title = g_strdup_printf (_("%s, %s"), records_text, people_text);
   adw_status_page_set_title (self->people_page, title);
   adw_status_page_set_description (self->people_page,
                                    _("Records that share an email address, ignoring capitals, spaces and "

@@ -62,8 +62,8 @@ static const RoleInfo roles[N_ROLES] = {
   [ROLE_CHANNEL] = { N_("sales channel"), { "channel", "sales_channel", "source" } },
   [ROLE_DISCOUNT] = { N_("discount"), { "discount", "discount_amount", "total_discounts" } },
   [ROLE_CAMPAIGN] = { N_("campaign"), { "campaign", "campaign_name", "campaign_title" } },
-  [ROLE_OPENED] = { N_("opened"), { "opened", "open", "opens" } },
-  [ROLE_CLICKED] = { N_("clicked"), { "clicked", "click", "clicks" } },
+  [ROLE_OPENED] = { N_("email opens"), { "opened", "open", "opens" } },
+  [ROLE_CLICKED] = { N_("email clicks"), { "clicked", "click", "clicks" } },
 };
 
 /* Roles a file of each kind cannot do without. */

@@ -126,8 +126,8 @@ cst_segmentation_run (CstStore                     *store,
   identity_run = cst_store_get_latest_identity_run (store, NULL);
   if (identity_run < 0)
     {
-      g_set_error (error, CST_SEGMENTATION_ERROR, CST_SEGMENTATION_ERROR_NOT_MATCHED,
-                   _("The people in this project have not been matched yet"));
+      g_set_error_literal (error, CST_SEGMENTATION_ERROR, CST_SEGMENTATION_ERROR_NOT_MATCHED,
+                           _("The people in this project have not been matched yet"));
       return NULL;
     }
 
@@ -137,8 +137,8 @@ cst_segmentation_run (CstStore                     *store,
     return NULL;
   if (table->rows == 0)
     {
-      g_set_error (error, CST_SEGMENTATION_ERROR, CST_SEGMENTATION_ERROR_TOO_FEW_PEOPLE,
-                   _("No one in this project has ordered yet. Import a shop orders file to find segments."));
+      g_set_error_literal (error, CST_SEGMENTATION_ERROR, CST_SEGMENTATION_ERROR_TOO_FEW_PEOPLE,
+                           _("No one in this project has ordered yet. Import a shop orders file to find segments."));
       return NULL;
     }
   if (table->rows < MAX (options->k, 2))

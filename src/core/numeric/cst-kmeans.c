@@ -43,7 +43,7 @@ typedef struct
   gint         next;       /* next chunk to take, atomic */
 } Team;
 
-/* The shared description of the problem and what every initialisation reuses. */
+/* The shared description of the problem and what every initialization reuses. */
 typedef struct
 {
   const double *x;           /* rows × cols */
@@ -67,7 +67,7 @@ typedef struct
   gsize        *chunk_changed; /* n_chunks */
 } Workspace;
 
-/* The state of one initialisation. */
+/* The state of one initialization. */
 typedef struct
 {
   double *centroids;  /* k × cols */
@@ -341,8 +341,7 @@ validate (const double            *x,
   if (options->k < 1 || options->k > rows)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("The number of segments must be between 1 and the number of rows (%"
-                     G_GSIZE_FORMAT "), not %u"),
+                   _("The number of segments must be between 1 and the number of rows (%zu), not %u"),
                    rows, options->k);
       return FALSE;
     }
@@ -350,7 +349,7 @@ validate (const double            *x,
   if (options->max_iter < 1 || options->n_init < 1)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("k-means needs at least one iteration and one initialisation"));
+                           _("k-means needs at least one iteration and one initialization"));
       return FALSE;
     }
 
@@ -370,8 +369,7 @@ validate (const double            *x,
           if (G_UNLIKELY (!isfinite (row[j])))
             {
               g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("Row %" G_GSIZE_FORMAT ", column %" G_GSIZE_FORMAT
-                             " is not a finite number (%g); k-means needs complete numeric data"),
+                           _("Row %zu, column %zu is not a finite number (%g); k-means needs complete numeric data"),
                            i + 1, j + 1, row[j]);
               return FALSE;
             }
@@ -381,7 +379,7 @@ validate (const double            *x,
   return TRUE;
 }
 
-/* Squared distances from rows [start, start + n) to the m points in @centres (m × cols, squared
+/* Squared distances from rows [start, start + n) to the m points in @centers (m × cols, squared
  * norms in @centre_norms) through ‖x‖² − 2·x·c + ‖c‖², the middle term from BLAS. The identity
  * loses digits when x and c are close and large, so negative results (pure rounding) are
  * clamped to 0. */
@@ -389,7 +387,7 @@ static void
 block_distances (const Workspace *ws,
                  gsize            start,
                  gsize            n,
-                 const double    *centres,
+                 const double    *centers,
                  const double    *centre_norms,
                  guint            m,
                  double          *out)
@@ -399,13 +397,13 @@ block_distances (const Workspace *ws,
     cblas_dgemv (CblasRowMajor, CblasNoTrans,
                  (int) n, (int) ws->cols,
                  -2.0, ws->x + start * ws->cols, (int) ws->cols,
-                 centres, 1,
+                 centers, 1,
                  0.0, out, 1);
   else
     cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
                  (int) n, (int) m, (int) ws->cols,
                  -2.0, ws->x + start * ws->cols, (int) ws->cols,
-                 centres, (int) ws->cols,
+                 centers, (int) ws->cols,
                  0.0, out, (int) m);
 
   for (gsize b = 0; b < n; b++)
@@ -741,7 +739,7 @@ update_centroids (const Workspace *ws,
       /* rows ≥ k, so while a cluster is empty another one holds at least two rows. */
       g_assert (far != G_MAXSIZE);
 
-      g_debug ("cluster %u is empty: row %" G_GSIZE_FORMAT " moves into it", c, far + 1);
+      g_debug ("cluster %u is empty: row %zu moves into it", c, far + 1);
 
       old = run->labels[far];
       for (gsize j = 0; j < cols; j++)
@@ -816,8 +814,8 @@ fit_one (Workspace               *ws,
          gpointer                 progress_data,
          GError                 **error)
 {
-  /* One generator per initialisation, seeded from (seed, init): initialisation i gives the same
-   * centres whatever n_init is. */
+  /* One generator per initialization, seeded from (seed, init): initialization i gives the same
+   * centers whatever n_init is. */
   const guint32 seed_array[2] = { options->seed, init };
   g_autoptr(GRand) rand = g_rand_new_with_seed_array (seed_array, G_N_ELEMENTS (seed_array));
   g_autofree double *sums = g_new (double, (gsize) ws->k * ws->cols);
@@ -827,7 +825,7 @@ fit_one (Workspace               *ws,
   gint64 seeded;
 
   cst_progress_report (progress, progress_data, (double) init / options->n_init,
-                       _("Choosing initial segment centres"));
+                       _("Choosing initial segment centers"));
 
   if (!seed_plusplus (ws, run, rand, cancellable, error))
     return FALSE;
@@ -853,7 +851,7 @@ fit_one (Workspace               *ws,
       inertia = assign_labels (ws, run, sums, &changed);
       run->iterations = iter + 1;
 
-      /* Labels that did not move mean the centres are already the means of their clusters. */
+      /* Labels that did not move mean the centers are already the means of their clusters. */
       if (changed == 0)
         {
           converged = TRUE;
@@ -869,7 +867,7 @@ fit_one (Workspace               *ws,
       previous = inertia;
     }
 
-  /* The centres moved after the last assignment: one more assignment step makes every label
+  /* The centers moved after the last assignment: one more assignment step makes every label
    * point at its nearest final centre. */
   if (!converged)
     {
@@ -976,12 +974,12 @@ cst_kmeans_options_init (CstKmeansOptions *options)
  * @options: (nullable): the options, or %NULL for the defaults of cst_kmeans_options_init()
  * @cancellable: (nullable): checked once per centre while seeding and once per iteration
  * @progress: (nullable): called from the calling thread with the fraction over all
- *   initialisations and iterations
+ *   initializations and iterations
  * @progress_data: data for @progress
  * @error: return location for a #GError
  *
  * Partitions the rows of @x into k clusters minimising the sum of squared Euclidean distances to
- * the cluster means (Lloyd's algorithm). Each of the n_init initialisations is seeded by greedy
+ * the cluster means (Lloyd's algorithm). Each of the n_init initializations is seeded by greedy
  * k-means++ from its own GRand (seeded with the pair (seed, index)), iterates until no label
  * changes, the relative change of inertia falls to tol or below, or max_iter iterations; the one
  * with the lowest inertia is kept (the first on ties). Clusters are then renumbered by decreasing
@@ -995,7 +993,7 @@ cst_kmeans_options_init (CstKmeansOptions *options)
  *
  * Cost: O(n_init × (iterations × k + k·(2 + ln k)) × rows × cols) time; memory about
  * rows × 40 bytes (norms, D² weights, and labels and distances for the current and the best
- * initialisation) plus per-chunk partial sums (k × cols doubles per 32768 rows) and 4096 × k
+ * initialization) plus per-chunk partial sums (k × cols doubles per 32768 rows) and 4096 × k
  * doubles per thread; @x is not copied. While helper threads run, OpenBLAS is switched to one
  * thread per call (process-wide, restored afterwards); CST_KMEANS_THREADS caps the number of
  * threads.

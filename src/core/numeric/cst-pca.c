@@ -76,21 +76,21 @@ cst_pca_fit (const double  *x,
   if (rows < 2)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("PCA needs at least 2 rows, not %" G_GSIZE_FORMAT), rows);
+                   _("PCA needs at least 2 rows, not %zu"), rows);
       return NULL;
     }
 
   if (cols < 1 || cols > G_MAXINT)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("PCA needs between 1 and %d columns, not %" G_GSIZE_FORMAT), G_MAXINT, cols);
+                   _("PCA needs between 1 and %d columns, not %zu"), G_MAXINT, cols);
       return NULL;
     }
 
   if (n_components < 1 || n_components > cols)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("PCA can keep between 1 and %" G_GSIZE_FORMAT " components, not %u"),
+                   _("PCA can keep between 1 and %zu components, not %u"),
                    cols, n_components);
       return NULL;
     }
@@ -100,8 +100,7 @@ cst_pca_fit (const double  *x,
       if (G_UNLIKELY (!isfinite (x[i * cols + j])))
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       _("Row %" G_GSIZE_FORMAT ", column %" G_GSIZE_FORMAT
-                         " is not a finite number (%g); PCA needs complete numeric data"),
+                       _("Row %zu, column %zu is not a finite number (%g); PCA needs complete numeric data"),
                        i + 1, j + 1, x[i * cols + j]);
           return NULL;
         }
