@@ -28,6 +28,25 @@ iterate_until_idle (CstWindow *window,
     g_main_context_iteration (NULL, FALSE);
 }
 
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Layout happens on the frame clock, some frames after a job's result arrives. */
+static void
+wait_for_allocation (GtkWidget *widget)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  guint wake = g_timeout_add (20, wake_cb, NULL);
+
+  while ((gtk_widget_get_width (widget) == 0 || !gtk_widget_get_mapped (widget)) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+}
+
 /* Finds the first button bound to @action_name, as a person would find it on screen. */
 static GtkWidget *
 find_button (GtkWidget  *root,
@@ -154,6 +173,7 @@ test_window_sample_path (void)
 
   /* The map draws real pixels in several segment colours into an offscreen texture. */
   map = cst_segments_page_get_map_view (page);
+  wait_for_allocation (GTK_WIDGET (map));
   width = gtk_widget_get_width (GTK_WIDGET (map));
   height = gtk_widget_get_height (GTK_WIDGET (map));
   g_assert_cmpint (width, >, 100);
