@@ -10,6 +10,7 @@
 
 #include "cst-cli.h"
 #include "io/cst-csv.h"
+#include "models/cst-auto-k.h"
 #include "numeric/cst-kmeans.h"
 #include "numeric/cst-matrix.h"
 
@@ -22,6 +23,8 @@ typedef struct
   char     *input;
   char     *columns;
   char     *k;
+  char     *k_min;
+  char     *k_max;
   char     *seed;
   char     *max_iter;
   char     *tol;
@@ -29,6 +32,8 @@ typedef struct
   char     *assignments;
   gboolean  json;
   gboolean  standardize;
+  gboolean  float32;
+  gboolean  minibatch;
 } SegmentArgs;
 
 typedef struct
@@ -432,12 +437,25 @@ write_assignments (const char             *path,
 }
 
 static void
-print_json (const SegmentArgs     *args,
-            const Table           *table,
+add_double_or_null (JsonBuilder *builder,
+                    const char  *name,
+                    double       value)
+{
+  json_builder_set_member_name (builder, name);
+  if (isfinite (value))
+    json_builder_add_double_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+print_json (const SegmentArgs      *args,
+            const Table            *table,
             const CstKmeansOptions *options,
-            const CstKmeansResult *result,
-            double                 seconds_read,
-            double                 seconds_fit)
+            const CstKmeansResult  *result,
+            const CstAutoKResult   *auto_k,
+            double                  seconds_read,
+            double                  seconds_fit)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
@@ -473,6 +491,56 @@ print_json (const SegmentArgs     *args,
     json_builder_add_int_value (builder, (gint64) result->sizes[c]);
   json_builder_end_array (builder);
 
+  json_builder_set_member_name (builder, "float32");
+  json_builder_add_boolean_value (builder, options->use_float32);
+  json_builder_set_member_name (builder, "algorithm");
+  json_builder_add_string_value (builder, options->algorithm == CST_KMEANS_MINIBATCH
+                                          ? "minibatch" : "lloyd");
+
+  /* The choice of k: with --k auto the whole table and the reason, otherwise the given k. */
+  json_builder_set_member_name (builder, "k_auto");
+  json_builder_add_boolean_value (builder, auto_k != NULL);
+  json_builder_set_member_name (builder, "chosen_k");
+  json_builder_add_int_value (builder, result->k);
+  json_builder_set_member_name (builder, "reason");
+  if (auto_k != NULL)
+    json_builder_add_string_value (builder, auto_k->reason);
+  else
+    json_builder_add_null_value (builder);
+
+  json_builder_set_member_name (builder, "k_table");
+  json_builder_begin_array (builder);
+  for (guint c = 0; auto_k != NULL && c < auto_k->n_choices; c++)
+    {
+      const CstKChoice *choice = &auto_k->choices[c];
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "k");
+      json_builder_add_int_value (builder, choice->k);
+      add_double_or_null (builder, "silhouette", choice->silhouette);
+      add_double_or_null (builder, "calinski_harabasz", choice->calinski_harabasz);
+      add_double_or_null (builder, "davies_bouldin", choice->davies_bouldin);
+      add_double_or_null (builder, "stability", choice->stability);
+      add_double_or_null (builder, "agreement", choice->agreement);
+      add_double_or_null (builder, "smallest_share", choice->smallest_share);
+      json_builder_set_member_name (builder, "actionable");
+      json_builder_add_boolean_value (builder, choice->actionable);
+      add_double_or_null (builder, "inertia", choice->inertia);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "segments");
+  json_builder_begin_array (builder);
+  for (guint c = 0; c < result->k; c++)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "size");
+      json_builder_add_int_value (builder, (gint64) result->sizes[c]);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
   json_builder_set_member_name (builder, "seconds_read");
   json_builder_add_double_value (builder, seconds_read);
   json_builder_set_member_name (builder, "seconds_fit");
@@ -488,6 +556,7 @@ print_summary (const SegmentArgs      *args,
                const Table            *table,
                const CstKmeansOptions *options,
                const CstKmeansResult  *result,
+               const CstAutoKResult   *auto_k,
                double                  seconds_read,
                double                  seconds_fit)
 {
@@ -499,6 +568,20 @@ print_summary (const SegmentArgs      *args,
 
   printf (_("%zu rows, %zu columns%s: %s\n"),
           table->rows, table->width, args->standardize ? _(" (standardized)") : "", names->str);
+  if (auto_k != NULL)
+    {
+      printf ("%s\n", auto_k->reason);
+      printf (_("   k  silhouette  stability  smallest  Calinski–Harabasz  Davies–Bouldin\n"));
+      for (guint c = 0; c < auto_k->n_choices; c++)
+        {
+          const CstKChoice *choice = &auto_k->choices[c];
+
+          printf ("%c%3u  %10.3f  %9.3f  %7.1f%%  %17.1f  %14.3f\n",
+                  choice->k == auto_k->recommended ? '*' : ' ', choice->k, choice->silhouette,
+                  choice->stability, 100.0 * choice->smallest_share, choice->calinski_harabasz,
+                  choice->davies_bouldin);
+        }
+    }
   printf (_("%u segments, inertia %g after %u iterations (best of %u, seed %u)\n"),
           result->k, result->inertia, result->iterations, options->n_init, options->seed);
   for (guint c = 0; c < result->k; c++)
@@ -514,9 +597,12 @@ print_summary (const SegmentArgs      *args,
  * @argc: number of arguments
  * @argv: arguments, argv[0] being "constellate-cli segment"
  *
- * `constellate-cli segment --input FILE.csv [--columns a,b,…] [--k N] [--seed S]
- * [--max-iter N] [--tol T] [--n-init N] [--standardize] [--assignments OUT.csv] [--json]`.
- * Without --columns every column whose values all parse as numbers is used.
+ * `constellate-cli segment --input FILE.csv [--columns a,b,…] [--k N|auto] [--k-min N]
+ * [--k-max N] [--seed S] [--max-iter N] [--tol T] [--n-init N] [--float32] [--minibatch]
+ * [--standardize] [--assignments OUT.csv] [--json]`.
+ * Without --columns every column whose values all parse as numbers is used. With --k auto the
+ * number of segments is chosen between --k-min and --k-max (default 2 and 12) by
+ * cst_auto_k_choose(), and the JSON adds the table of candidates and the reason.
  *
  * Returns: the exit status: 0 on success, 1 on any error (reported on stderr)
  */
@@ -530,7 +616,12 @@ cst_cli_segment (int    argc,
       N_("CSV file to segment (comma-separated, header on the first line)"), N_("FILE") },
     { "columns", 'c', 0, G_OPTION_ARG_STRING, &args.columns,
       N_("Comma-separated columns to use (default: every numeric column)"), N_("A,B,…") },
-    { "k", 'k', 0, G_OPTION_ARG_STRING, &args.k, N_("Number of segments (default 4)"), N_("N") },
+    { "k", 'k', 0, G_OPTION_ARG_STRING, &args.k,
+      N_("Number of segments, or “auto” to choose it (default 4)"), N_("N|auto") },
+    { "k-min", 0, 0, G_OPTION_ARG_STRING, &args.k_min,
+      N_("With --k auto: the fewest segments to consider (default 2)"), N_("N") },
+    { "k-max", 0, 0, G_OPTION_ARG_STRING, &args.k_max,
+      N_("With --k auto: the most segments to consider (default 12)"), N_("N") },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &args.seed,
       N_("Random seed; the same seed gives the same segments (default 42)"), N_("S") },
     { "max-iter", 0, 0, G_OPTION_ARG_STRING, &args.max_iter,
@@ -539,6 +630,12 @@ cst_cli_segment (int    argc,
       N_("Stop when the relative change of inertia is below T (default 1e-6)"), N_("T") },
     { "n-init", 0, 0, G_OPTION_ARG_STRING, &args.n_init,
       N_("Initializations, the best is kept (default 4)"), N_("N") },
+    { "float32", 0, 0, G_OPTION_ARG_NONE, &args.float32,
+      N_("Compute distances in single precision (faster; results differ in the last digits)"),
+      NULL },
+    { "minibatch", 0, 0, G_OPTION_ARG_NONE, &args.minibatch,
+      N_("Use mini-batch k-means (for very large files; with --k auto it is used above "
+         "50,000 rows anyway)"), NULL },
     { "standardize", 0, 0, G_OPTION_ARG_NONE, &args.standardize,
       N_("Scale every column to mean 0 and standard deviation 1 first"), NULL },
     { "assignments", 'o', 0, G_OPTION_ARG_FILENAME, &args.assignments,
@@ -550,7 +647,10 @@ cst_cli_segment (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(CstKmeansResult) result = NULL;
+  g_autoptr(CstAutoKResult) auto_k = NULL;
   CstKmeansOptions options;
+  CstAutoKOptions auto_options;
+  gboolean automatic;
   Table table = { 0 };
   guint64 value;
   gint64 start;
@@ -564,6 +664,7 @@ cst_cli_segment (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
   cst_kmeans_options_init (&options);
+  cst_auto_k_options_init (&auto_options);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     goto out;
@@ -582,14 +683,36 @@ cst_cli_segment (int    argc,
       goto out;
     }
 
-  if (!parse_unsigned ("--k", args.k, 1, G_MAXINT, &value, &error))
+  automatic = g_strcmp0 (args.k, "auto") == 0;
+  if (!automatic && !parse_unsigned ("--k", args.k, 1, G_MAXINT, &value, &error))
     goto out;
-  if (args.k != NULL)
+  if (!automatic && args.k != NULL)
     options.k = value;
+  if ((args.k_min != NULL || args.k_max != NULL) && !automatic)
+    {
+      g_set_error_literal (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--k-min and --k-max need --k auto"));
+      goto out;
+    }
+  if (!parse_unsigned ("--k-min", args.k_min, 2, G_MAXINT, &value, &error))
+    goto out;
+  if (args.k_min != NULL)
+    auto_options.k_min = value;
+  if (!parse_unsigned ("--k-max", args.k_max, 2, G_MAXINT, &value, &error))
+    goto out;
+  if (args.k_max != NULL)
+    auto_options.k_max = value;
+  if (auto_options.k_max < auto_options.k_min)
+    {
+      g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--k-max (%u) must not be below --k-min (%u)"),
+                   auto_options.k_max, auto_options.k_min);
+      goto out;
+    }
   if (!parse_unsigned ("--seed", args.seed, 0, G_MAXUINT32, &value, &error))
     goto out;
   if (args.seed != NULL)
-    options.seed = value;
+    options.seed = auto_options.seed = value;
   if (!parse_unsigned ("--max-iter", args.max_iter, 1, G_MAXINT, &value, &error))
     goto out;
   if (args.max_iter != NULL)
@@ -597,7 +720,13 @@ cst_cli_segment (int    argc,
   if (!parse_unsigned ("--n-init", args.n_init, 1, 1000, &value, &error))
     goto out;
   if (args.n_init != NULL)
-    options.n_init = value;
+    options.n_init = auto_options.n_init = value;
+  options.use_float32 = auto_options.use_float32 = args.float32;
+  if (args.minibatch)
+    {
+      options.algorithm = CST_KMEANS_MINIBATCH;
+      auto_options.minibatch_above = 0;
+    }
   if (args.tol != NULL)
     {
       double tol;
@@ -617,7 +746,7 @@ cst_cli_segment (int    argc,
     goto out;
   seconds_read = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
 
-  if (options.k > table.rows)
+  if (!automatic && options.k > table.rows)
     {
       g_autofree char *display = g_filename_display_name (args.input);
 
@@ -636,19 +765,34 @@ cst_cli_segment (int    argc,
       cst_matrix_column_stats (table.data, table.rows, table.width, means, sds);
       cst_matrix_standardize (table.data, table.rows, table.width, means, sds);
     }
-  result = cst_kmeans_fit (table.data, table.rows, table.width, &options, NULL, NULL, NULL,
-                           &error);
-  if (result == NULL)
-    goto out;
+  if (automatic)
+    {
+      auto_k = cst_auto_k_choose (table.data, table.rows, table.width, &auto_options, NULL, NULL,
+                                  NULL, &error);
+      if (auto_k == NULL)
+        goto out;
+      result = g_steal_pointer (&auto_k->fit);
+      /* The options now describe the final segments: Lloyd's, even when the candidates were
+       * fitted by mini-batch (cst_auto_k_choose() refines the chosen one). */
+      options.k = result->k;
+      options.algorithm = CST_KMEANS_LLOYD;
+    }
+  else
+    {
+      result = cst_kmeans_fit (table.data, table.rows, table.width, &options, NULL, NULL, NULL,
+                               &error);
+      if (result == NULL)
+        goto out;
+    }
   seconds_fit = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
 
   if (args.assignments != NULL && !write_assignments (args.assignments, result, &error))
     goto out;
 
   if (args.json)
-    print_json (&args, &table, &options, result, seconds_read, seconds_fit);
+    print_json (&args, &table, &options, result, auto_k, seconds_read, seconds_fit);
   else
-    print_summary (&args, &table, &options, result, seconds_read, seconds_fit);
+    print_summary (&args, &table, &options, result, auto_k, seconds_read, seconds_fit);
 
   status = 0;
 
@@ -660,6 +804,8 @@ out:
   g_free (args.input);
   g_free (args.columns);
   g_free (args.k);
+  g_free (args.k_min);
+  g_free (args.k_max);
   g_free (args.seed);
   g_free (args.max_iter);
   g_free (args.tol);
