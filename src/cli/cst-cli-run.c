@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <stdio.h>
 
 #include "cst-cli.h"
@@ -93,6 +94,7 @@ static void
 print_summary (const CstPipelineSummary *summary)
 {
   const CstSegmentation *seg = summary->segmentation;
+
   printf (_("%zu rows from %zu files (%zu rejected) → %zu records → %zu people\n"),
           summary->n_rows, summary->n_sources, summary->n_rejected, summary->n_records, summary->n_people);
   if (seg == NULL)
@@ -101,22 +103,34 @@ print_summary (const CstPipelineSummary *summary)
         printf ("%s\n", summary->note);
       return;
     }
-  printf (_("%zu people segmented into %u segments (%zu without orders left out)\n\n"),
+  printf (_("%zu people segmented into %u segments (%zu without orders left out)\n"),
           seg->n_people, seg->k, seg->n_skipped);
+  if (seg->reason != NULL)
+    printf ("%s\n", seg->reason);
+  for (guint i = 0; seg->notes != NULL && seg->notes[i] != NULL; i++)
+    printf ("%s\n", seg->notes[i]);
+  printf ("\n");
 
   for (guint s = 0; s < seg->k; s++)
     {
-      printf ("%-12s %6zu  %5.1f %%\n", seg->segment_names[s], seg->sizes[s],
+      printf ("%s — %zu (%.1f %%)\n", seg->segment_names[s], seg->sizes[s],
               100.0 * seg->sizes[s] / MAX (seg->n_people, 1));
+      for (guint j = 0; j < 3; j++)
+        if (cst_segmentation_get_fact (seg, s, j) != NULL)
+          printf ("    • %s\n", cst_segmentation_get_fact (seg, s, j));
       for (guint f = 0; f < seg->n_features; f++)
         {
           const CstFeatureInfo *fi = cst_feature_info_lookup (seg->feature_names[f]);
+          g_autofree char *label = cst_feature_dup_label (seg->feature_names[f]);
           g_autofree char *value = NULL;
+          g_autofree char *rest = NULL;
 
           if (fi == NULL)
             continue;
           value = cst_feature_format_value (fi, seg->means[s * seg->n_features + f]);
-          printf ("    %-24s %s\n", _(fi->label), value);
+          rest = cst_feature_format_value (fi, seg->rest_means[s * seg->n_features + f]);
+          /* Translators: a feature, the segment's value and everyone else's */
+          printf (_("    %s: %s (others %s)\n"), label, value, rest);
         }
     }
   printf ("\n");
@@ -151,8 +165,37 @@ print_summary_json (const CstPipelineSummary *summary,
       json_builder_add_int_value (b, seg->n_people);
       json_builder_set_member_name (b, "skipped");
       json_builder_add_int_value (b, seg->n_skipped);
+      json_builder_set_member_name (b, "method");
+      json_builder_add_string_value (b, seg->method == CST_SEGMENTATION_RFM ? "rfm" : "discover");
       json_builder_set_member_name (b, "k");
       json_builder_add_int_value (b, seg->k);
+      json_builder_set_member_name (b, "k_auto");
+      json_builder_add_boolean_value (b, seg->auto_k);
+      if (seg->reason != NULL)
+        {
+          json_builder_set_member_name (b, "reason");
+          json_builder_add_string_value (b, seg->reason);
+        }
+      json_builder_set_member_name (b, "k_table");
+      json_builder_begin_array (b);
+      for (guint c = 0; c < seg->n_choices; c++)
+        {
+          const CstKChoice *choice = &seg->choices[c];
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "k");
+          json_builder_add_int_value (b, choice->k);
+          json_builder_set_member_name (b, "silhouette");
+          json_builder_add_double_value (b, choice->silhouette);
+          json_builder_set_member_name (b, "stability");
+          json_builder_add_double_value (b, choice->stability);
+          json_builder_set_member_name (b, "smallest_share");
+          json_builder_add_double_value (b, choice->smallest_share);
+          json_builder_set_member_name (b, "actionable");
+          json_builder_add_boolean_value (b, choice->actionable);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
       json_builder_set_member_name (b, "inertia");
       json_builder_add_double_value (b, seg->inertia);
       json_builder_set_member_name (b, "iterations");
@@ -166,12 +209,21 @@ print_summary_json (const CstPipelineSummary *summary,
           json_builder_add_string_value (b, seg->segment_names[s]);
           json_builder_set_member_name (b, "size");
           json_builder_add_int_value (b, seg->sizes[s]);
+          json_builder_set_member_name (b, "facts");
+          json_builder_begin_array (b);
+          for (guint j = 0; j < 3; j++)
+            if (cst_segmentation_get_fact (seg, s, j) != NULL)
+              json_builder_add_string_value (b, cst_segmentation_get_fact (seg, s, j));
+          json_builder_end_array (b);
           json_builder_set_member_name (b, "means");
           json_builder_begin_object (b);
           for (guint f = 0; f < seg->n_features; f++)
             {
               json_builder_set_member_name (b, seg->feature_names[f]);
-              json_builder_add_double_value (b, seg->means[s * seg->n_features + f]);
+              if (isnan (seg->means[s * seg->n_features + f]))
+                json_builder_add_null_value (b);
+              else
+                json_builder_add_double_value (b, seg->means[s * seg->n_features + f]);
             }
           json_builder_end_object (b);
           json_builder_end_object (b);
@@ -205,7 +257,8 @@ cst_cli_run (int    argc,
   g_auto(GStrv) inputs = NULL;
   gboolean sample = FALSE;
   gboolean json = FALSE;
-  int k = 4;
+  g_autofree char *k_text = NULL;
+  g_autofree char *method = NULL;
   int seed = 42;
   CstSegmentationOptions options;
   CstSampleOptions sample_options;
@@ -215,7 +268,8 @@ cst_cli_run (int    argc,
     { "project", 'p', 0, G_OPTION_ARG_FILENAME, &project, N_("The project file (.constellate)"), N_("FILE") },
     { "sample", 0, 0, G_OPTION_ARG_NONE, &sample, N_("Fill a new project with the sample data"), NULL },
     { "input", 'i', 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, N_("Import this CSV into a new project (repeatable)"), N_("FILE") },
-    { "k", 'k', 0, G_OPTION_ARG_INT, &k, N_("Number of segments (2–12, default 4)"), N_("N") },
+    { "k", 'k', 0, G_OPTION_ARG_STRING, &k_text, N_("Number of segments: 2–12, or “auto” (default)"), N_("N") },
+    { "method", 'm', 0, G_OPTION_ARG_STRING, &method, N_("“discover” (k-means, default) or “rfm”"), N_("METHOD") },
     { "seed", 's', 0, G_OPTION_ARG_INT, &seed, N_("Random seed of k-means"), N_("SEED") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
     { NULL }
@@ -232,19 +286,31 @@ cst_cli_run (int    argc,
       fprintf (stderr, "%s: %s\n", g_get_prgname (), _("--project FILE is required"));
       return 2;
     }
-  if (k < 2 || k > 12)
+  cst_segmentation_options_init (&options);
+  if (k_text != NULL && !g_str_equal (k_text, "auto"))
     {
-      fprintf (stderr, "%s: %s\n", g_get_prgname (), _("--k must be between 2 and 12"));
+      guint64 k = 0;
+
+      if (!g_ascii_string_to_unsigned (k_text, 10, 2, 12, &k, NULL))
+        {
+          fprintf (stderr, "%s: %s\n", g_get_prgname (), _("--k must be “auto” or between 2 and 12"));
+          return 2;
+        }
+      options.k = k;
+    }
+  if (method != NULL && !g_str_equal (method, "discover") && !g_str_equal (method, "rfm"))
+    {
+      fprintf (stderr, "%s: %s\n", g_get_prgname (), _("--method must be “discover” or “rfm”"));
       return 2;
     }
+  if (g_strcmp0 (method, "rfm") == 0)
+    options.method = CST_SEGMENTATION_RFM;
   if (sample && inputs != NULL)
     {
       fprintf (stderr, "%s: %s\n", g_get_prgname (), _("use either --sample or --input, not both"));
       return 2;
     }
 
-  cst_segmentation_options_init (&options);
-  options.k = k;
   options.seed = (guint32) seed;
 
   if (sample)

@@ -5,6 +5,7 @@
 
 #include "../cst-test-util.h"
 #include "io/cst-csv.h"
+#include "io/cst-members.h"
 
 static char *
 fixture (const char *name)
@@ -125,6 +126,30 @@ test_csv_real_data (void)
   g_assert_cmpuint (n, ==, 7043 + 1);
 }
 
+static void
+test_csv_escape (void)
+{
+  const struct { const char *in; const char *out; } cases[] = {
+    { "anna@example.org", "anna@example.org" },
+    { "Müller, Jörg", "\"Müller, Jörg\"" },
+    { "say \"hi\"", "\"say \"\"hi\"\"\"" },
+    { "two\nlines", "\"two\nlines\"" },
+    /* Text a spreadsheet would run as a formula is defused with an apostrophe. */
+    { "=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\"" },
+    { "+49 171 2345678", "'+49 171 2345678" },
+    { "-5", "'-5" },
+    { "@SUM(A1)", "'@SUM(A1)" },
+    { "", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *escaped = cst_csv_escape_field (cases[i].in);
+
+      g_assert_cmpstr (escaped, ==, cases[i].out);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -135,6 +160,7 @@ main (int   argc,
   g_test_add_func ("/cst/csv/bom", test_csv_bom);
   g_test_add_func ("/cst/csv/errors", test_csv_errors);
   g_test_add_func ("/cst/csv/real-data", test_csv_real_data);
+  g_test_add_func ("/cst/csv/escape", test_csv_escape);
 
   return g_test_run ();
 }

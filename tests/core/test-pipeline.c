@@ -145,9 +145,21 @@ test_pipeline_sample_path (Fixture       *f,
   g_assert_cmpuint (summary.n_people, >=, 5000);
   g_assert_cmpuint (summary.n_people, <=, 5500);
 
+  /* Automatic k finds the four planted groups, says why, and names them. */
+  g_assert_true (seg->auto_k);
   g_assert_cmpuint (seg->k, ==, 4);
+  g_assert_nonnull (seg->reason);
+  g_assert_cmpuint (seg->n_choices, ==, 11);
   for (guint s = 0; s < seg->k; s++)
-    total += seg->sizes[s];
+    {
+      total += seg->sizes[s];
+      g_assert_false (g_str_has_prefix (seg->segment_names[s], "Segment "));
+      g_assert_nonnull (cst_segmentation_get_fact (seg, s, 0));
+      g_test_message ("segment %u: %s (%zu) — %s", s, seg->segment_names[s], seg->sizes[s],
+                      cst_segmentation_get_fact (seg, s, 0));
+      for (guint t = 0; t < s; t++)
+        g_assert_cmpstr (seg->segment_names[s], !=, seg->segment_names[t]);
+    }
   g_assert_cmpuint (total, ==, seg->n_people);
   g_assert_cmpuint (seg->n_people + seg->n_skipped, ==, summary.n_people);
 
@@ -159,24 +171,46 @@ test_pipeline_sample_path (Fixture       *f,
                   "seconds import %.2f, people %.2f, segments %.2f",
                   summary.n_rows, summary.n_people, seg->n_people, ari,
                   summary.seconds_import, summary.seconds_identity, summary.seconds_segment);
-  g_assert_cmpfloat (ari, >=, 0.8);
+  g_assert_cmpfloat (ari, >=, 0.9);
+  {
+    /* The planted groups, named as a marketer would (the C locale gives the English names). */
+    const char *expected[] = { "Frequent big spenders", "Weekend bargain hunters", "Lapsed one-time buyers",
+                               "New customers" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+      g_assert_true (g_strv_contains ((const char * const *) seg->segment_names, expected[i]));
+  }
 
   /* What was stored is what is shown when the project is opened again. */
   reloaded = cst_pipeline_load (f->project, &loaded, &error);
   g_assert_no_error (error);
   g_assert_cmpint (reloaded->run_id, ==, seg->run_id);
+  g_assert_true (reloaded->auto_k);
+  g_assert_cmpstr (reloaded->reason, ==, seg->reason);
+  g_assert_cmpstr (reloaded->settings, ==, seg->settings);
+  g_assert_cmpuint (reloaded->n_choices, ==, seg->n_choices);
+  g_assert_cmpstr (reloaded->segment_names[0], ==, seg->segment_names[0]);
+  g_assert_cmpstr (cst_segmentation_get_fact (reloaded, 0, 0), ==, cst_segmentation_get_fact (seg, 0, 0));
   g_assert_cmpuint (reloaded->n_people, ==, seg->n_people);
   g_assert_cmpmem (reloaded->labels, seg->n_people * sizeof (guint), seg->labels, seg->n_people * sizeof (guint));
   g_assert_cmpmem (reloaded->sizes, seg->k * sizeof (gsize), seg->sizes, seg->k * sizeof (gsize));
   g_assert_cmpuint (loaded.n_rows, ==, summary.n_rows);
   g_assert_cmpuint (loaded.sources->len, ==, 3);
 
-  /* Segmenting again adds a run and keeps the earlier one. */
+  /* Segmenting again adds a run and keeps the earlier one; classic RFM names its groups. */
+  options.method = CST_SEGMENTATION_RFM;
+  g_assert_true (cst_pipeline_segment (f->project, &options, &summary, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (summary.segmentation->method, ==, CST_SEGMENTATION_RFM);
+  g_assert_cmpuint (summary.segmentation->k, >=, 5);
+  g_assert_cmpuint (summary.segmentation->n_choices, ==, 0);
+  options.method = CST_SEGMENTATION_DISCOVER;
   options.k = 5;
   g_assert_true (cst_pipeline_segment (f->project, &options, &summary, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (summary.segmentation->k, ==, 5);
-  g_assert_cmpint (summary.segmentation->run_id, ==, reloaded->run_id + 1);
+  g_assert_cmpint (summary.segmentation->run_id, ==, reloaded->run_id + 2);
+  g_assert_false (summary.segmentation->auto_k);
 
   cst_pipeline_summary_clear (&summary);
   cst_pipeline_summary_clear (&loaded);

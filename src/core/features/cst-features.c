@@ -6,83 +6,179 @@
 #include <glib/gi18n.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cst-features.h"
 #include "store/cst-store.h"
 
-#define SECONDS_PER_DAY 86400
+#define SECONDS_PER_DAY 86400.0
 
-enum {
-  F_RECENCY,
-  F_ORDERS,
-  F_TOTAL_SPEND,
-  F_AVERAGE_ORDER,
-  F_TENURE,
-  F_WEEKEND_SHARE,
-  F_EVENING_SHARE,
-  F_DISCOUNT_SHARE,
-  F_OPEN_RATE,
-  N_FEATURES
+/* A channel becomes a feature when at least this share of all orders used it; at most
+ * MAX_CHANNELS channels, the most used first. */
+#define MIN_CHANNEL_SHARE 0.01
+#define MAX_CHANNELS      5
+
+static const CstFeatureInfo features[] = {
+  { CST_FEATURE_RECENCY, N_("Days since last order"), N_("How many days ago the person last ordered"),
+    CST_FEATURE_UNIT_DAYS, CST_FEATURE_GROUP_RECENCY, FALSE, TRUE },
+  { CST_FEATURE_ORDERS, N_("Orders"), N_("How many orders the person placed"),
+    CST_FEATURE_UNIT_COUNT, CST_FEATURE_GROUP_FREQUENCY, TRUE, TRUE },
+  { CST_FEATURE_GAP, N_("Days between orders"), N_("The average time between two orders; needs two orders"),
+    CST_FEATURE_UNIT_DAYS, CST_FEATURE_GROUP_FREQUENCY, TRUE, TRUE },
+  { CST_FEATURE_GAP_REGULARITY, N_("Irregularity of orders"),
+    N_("How much the time between orders varies (0 is like clockwork); needs three orders"),
+    CST_FEATURE_UNIT_RATIO, CST_FEATURE_GROUP_FREQUENCY, FALSE, TRUE },
+  { CST_FEATURE_TENURE, N_("Days since first order"), N_("How long ago the person first ordered"),
+    CST_FEATURE_UNIT_DAYS, CST_FEATURE_GROUP_RECENCY, FALSE, TRUE },
+  { CST_FEATURE_TOTAL_SPEND, N_("Total spend"), N_("The sum of all the person’s orders"),
+    CST_FEATURE_UNIT_MONEY, CST_FEATURE_GROUP_SPEND, TRUE, TRUE },
+  { CST_FEATURE_AVERAGE_ORDER, N_("Average order"), N_("The average value of one order"),
+    CST_FEATURE_UNIT_MONEY, CST_FEATURE_GROUP_SPEND, TRUE, TRUE },
+  { CST_FEATURE_WEEKEND, N_("Weekend orders"), N_("Share of orders placed on a Saturday or Sunday"),
+    CST_FEATURE_UNIT_SHARE, CST_FEATURE_GROUP_TIMING, FALSE, TRUE },
+  { CST_FEATURE_EVENING, N_("Evening orders"), N_("Share of orders placed between 6 pm and 6 am"),
+    CST_FEATURE_UNIT_SHARE, CST_FEATURE_GROUP_TIMING, FALSE, TRUE },
+  { CST_FEATURE_TOP_CATEGORY, N_("Favorite category share"),
+    N_("Share of orders in the person’s most bought category"),
+    CST_FEATURE_UNIT_SHARE, CST_FEATURE_GROUP_ASSORTMENT, FALSE, TRUE },
+  { CST_FEATURE_CATEGORIES, N_("Categories bought"), N_("How many different categories the person bought from"),
+    CST_FEATURE_UNIT_COUNT, CST_FEATURE_GROUP_ASSORTMENT, TRUE, TRUE },
+  { CST_FEATURE_DISCOUNT, N_("Discounted orders"), N_("Share of orders that used a discount"),
+    CST_FEATURE_UNIT_SHARE, CST_FEATURE_GROUP_DISCOUNTS, FALSE, TRUE },
+  /* Translators: %s is a sales channel as written in the data, such as "web" or "store" */
+  { CST_FEATURE_CHANNEL_PREFIX, N_("Orders via %s"), N_("Share of orders placed through this channel"),
+    CST_FEATURE_UNIT_SHARE, CST_FEATURE_GROUP_CHANNEL, FALSE, TRUE },
+  { CST_FEATURE_OPEN_RATE, N_("Email open rate"), N_("Share of received emails the person opened"),
+    CST_FEATURE_UNIT_SHARE, CST_FEATURE_GROUP_ENGAGEMENT, FALSE, TRUE },
+  { CST_FEATURE_CLICK_RATE, N_("Email click rate"), N_("Share of received emails in which the person clicked"),
+    CST_FEATURE_UNIT_SHARE, CST_FEATURE_GROUP_ENGAGEMENT, FALSE, TRUE },
+  { CST_FEATURE_ENGAGEMENT, N_("Days since last email open"),
+    N_("How many days ago the person last opened an email (or, if never, first received one)"),
+    CST_FEATURE_UNIT_DAYS, CST_FEATURE_GROUP_ENGAGEMENT, FALSE, TRUE },
 };
 
-static const CstFeatureInfo features[N_FEATURES] = {
-  [F_RECENCY] = { "recency_days", N_("Days since last order"),
-                  N_("How many days ago the person last ordered"), CST_FEATURE_UNIT_DAYS, FALSE },
-  [F_ORDERS] = { "orders", N_("Orders"),
-                 N_("How many orders the person placed"), CST_FEATURE_UNIT_COUNT, TRUE },
-  [F_TOTAL_SPEND] = { "total_spend", N_("Total spend"),
-                      N_("The sum of all the person’s orders"), CST_FEATURE_UNIT_MONEY, TRUE },
-  [F_AVERAGE_ORDER] = { "average_order", N_("Average order"),
-                        N_("The average value of one order"), CST_FEATURE_UNIT_MONEY, TRUE },
-  [F_TENURE] = { "tenure_days", N_("Days since first order"),
-                 N_("How long ago the person first ordered"), CST_FEATURE_UNIT_DAYS, FALSE },
-  [F_WEEKEND_SHARE] = { "weekend_share", N_("Weekend orders"),
-                        N_("Share of orders placed on a Saturday or Sunday"), CST_FEATURE_UNIT_SHARE, FALSE },
-  [F_EVENING_SHARE] = { "evening_share", N_("Evening orders"),
-                        N_("Share of orders placed between 6 pm and 6 am"), CST_FEATURE_UNIT_SHARE, FALSE },
-  [F_DISCOUNT_SHARE] = { "discount_share", N_("Discounted orders"),
-                         N_("Share of orders that used a discount"), CST_FEATURE_UNIT_SHARE, FALSE },
-  [F_OPEN_RATE] = { "email_open_rate", N_("Email open rate"),
-                    N_("Share of received emails the person opened"), CST_FEATURE_UNIT_SHARE, FALSE },
+static const char * const group_labels[CST_FEATURE_N_GROUPS] = {
+  [CST_FEATURE_GROUP_RECENCY] = N_("Recency"),
+  [CST_FEATURE_GROUP_FREQUENCY] = N_("Frequency"),
+  [CST_FEATURE_GROUP_SPEND] = N_("Spend"),
+  [CST_FEATURE_GROUP_TIMING] = N_("Timing"),
+  [CST_FEATURE_GROUP_ASSORTMENT] = N_("Categories"),
+  [CST_FEATURE_GROUP_DISCOUNTS] = N_("Discounts"),
+  [CST_FEATURE_GROUP_CHANNEL] = N_("Channels"),
+  [CST_FEATURE_GROUP_ENGAGEMENT] = N_("Email engagement"),
 };
-
-typedef struct
-{
-  GArray       *people;    /* gint64 */
-  GArray       *acc;       /* Accumulator per person */
-  GCancellable *cancellable;
-  gsize         n_seen;
-  gint64        max_time;
-} OrderScan;
 
 typedef struct
 {
   gint64 first_time;
   gint64 last_time;
+  gint64 prev_time;
   double orders;
   double spend;
   double weekend;
   double evening;
   double discounted;
+  double discount_known;
+  double gap_sum;
+  double gap_sq_sum;
+  double gaps;
+  guint  top_category_count;
+  guint  n_categories;
+  guint  channel_offset;    /* into Scan.channel_counts */
   double sent;
   double opened;
+  double clicked;
+  double click_known;
+  gint64 first_sent;
+  gint64 last_open;
 } Accumulator;
+
+typedef struct
+{
+  GArray       *people;          /* gint64 */
+  GArray       *acc;             /* Accumulator */
+  GHashTable   *categories;      /* interned category → id + 1 */
+  GHashTable   *channels;        /* interned channel → id + 1 */
+  GPtrArray    *channel_names;   /* by id */
+  GArray       *channel_totals;  /* guint per channel id */
+  GArray       *channel_counts;  /* per person, MAX_SEEN_CHANNELS guints */
+  GArray       *person_categories; /* guint counts per category id, for the current person */
+  GCancellable *cancellable;
+  gsize         n_seen;
+  gint64        max_time;
+  gsize         n_with_category;
+  gsize         n_with_channel;
+  gsize         n_engagement;
+} Scan;
+
+/* Channels are counted per person for the first MAX_SEEN_CHANNELS distinct values; exports
+ * rarely have more, and later ones are rare by construction. */
+#define MAX_SEEN_CHANNELS 16
 
 const CstFeatureInfo *
 cst_feature_info_get_all (guint *n_features)
 {
   if (n_features != NULL)
-    *n_features = N_FEATURES;
+    *n_features = G_N_ELEMENTS (features);
   return features;
 }
 
+/**
+ * cst_feature_info_lookup:
+ * @name: a stored feature name, such as "orders" or "channel:web"
+ *
+ * Returns: (nullable): what the feature means; for a channel feature, the channel template
+ */
 const CstFeatureInfo *
 cst_feature_info_lookup (const char *name)
 {
-  for (guint i = 0; i < N_FEATURES; i++)
-    if (g_strcmp0 (features[i].name, name) == 0)
-      return &features[i];
+  if (name == NULL)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (features); i++)
+    {
+      if (g_str_equal (features[i].name, CST_FEATURE_CHANNEL_PREFIX))
+        {
+          if (g_str_has_prefix (name, CST_FEATURE_CHANNEL_PREFIX))
+            return &features[i];
+        }
+      else if (g_str_equal (features[i].name, name))
+        return &features[i];
+    }
   return NULL;
+}
+
+/* Returns: (transfer full): the translated label, "Orders via web" for "channel:web" */
+char *
+cst_feature_dup_label (const char *name)
+{
+  const CstFeatureInfo *info = cst_feature_info_lookup (name);
+
+  if (info == NULL)
+    return g_strdup (name);
+  if (info->group == CST_FEATURE_GROUP_CHANNEL)
+    {
+      GString *label = g_string_new (_(info->label));
+
+      g_string_replace (label, "%s", name + strlen (CST_FEATURE_CHANNEL_PREFIX), 1);
+      return g_string_free (label, FALSE);
+    }
+  return g_strdup (_(info->label));
+}
+
+char *
+cst_feature_dup_description (const char *name)
+{
+  const CstFeatureInfo *info = cst_feature_info_lookup (name);
+
+  return g_strdup (info != NULL ? _(info->description) : "");
+}
+
+const char *
+cst_feature_group_label (CstFeatureGroup group)
+{
+  g_return_val_if_fail (group < CST_FEATURE_N_GROUPS, NULL);
+
+  return _(group_labels[group]);
 }
 
 /**
@@ -98,6 +194,9 @@ cst_feature_format_value (const CstFeatureInfo *info,
 {
   g_return_val_if_fail (info != NULL, NULL);
 
+  if (isnan (value))
+    return g_strdup ("–");
+
   switch (info->unit)
     {
     case CST_FEATURE_UNIT_DAYS:
@@ -107,7 +206,10 @@ cst_feature_format_value (const CstFeatureInfo *info,
     case CST_FEATURE_UNIT_MONEY:
       return g_strdup_printf ("%'.2f", value);
     case CST_FEATURE_UNIT_SHARE:
-      return g_strdup_printf ("%.0f %%", 100.0 * value);
+      /* Translators: a percentage; keep the %% */
+      return g_strdup_printf (_("%.0f %%"), 100.0 * value);
+    case CST_FEATURE_UNIT_RATIO:
+      return g_strdup_printf ("%.2f", value);
     default:
       g_assert_not_reached ();
     }
@@ -118,7 +220,7 @@ cst_feature_format_value (const CstFeatureInfo *info,
 static inline int
 weekday_of (gint64 t)
 {
-  gint64 days = t >= 0 ? t / SECONDS_PER_DAY : -((-t + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
+  gint64 days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
 
   return (int) (((days + 4) % 7 + 7) % 7); /* 0 = Sunday */
 }
@@ -126,32 +228,86 @@ weekday_of (gint64 t)
 static inline int
 hour_of (gint64 t)
 {
-  gint64 s = ((t % SECONDS_PER_DAY) + SECONDS_PER_DAY) % SECONDS_PER_DAY;
+  return (int) ((((t % 86400) + 86400) % 86400) / 3600);
+}
 
-  return (int) (s / 3600);
+static guint
+intern (GHashTable *table,
+        GPtrArray  *names,
+        const char *value)
+{
+  gpointer id = g_hash_table_lookup (table, value);
+
+  if (id == NULL)
+    {
+      char *copy = g_strdup (value);
+
+      id = GUINT_TO_POINTER (g_hash_table_size (table) + 1);
+      g_hash_table_insert (table, copy, id);
+      if (names != NULL)
+        g_ptr_array_add (names, copy);
+    }
+  return GPOINTER_TO_UINT (id) - 1;
+}
+
+/* The current person's categories are counted in a small array that is cleared per person. */
+static void
+finish_categories (Scan *scan)
+{
+  Accumulator *a;
+
+  if (scan->acc->len == 0)
+    return;
+  a = &g_array_index (scan->acc, Accumulator, scan->acc->len - 1);
+  for (guint c = 0; c < scan->person_categories->len; c++)
+    {
+      guint count = g_array_index (scan->person_categories, guint, c);
+
+      if (count > 0)
+        a->n_categories++;
+      a->top_category_count = MAX (a->top_category_count, count);
+    }
+  memset (scan->person_categories->data, 0, sizeof (guint) * scan->person_categories->len);
 }
 
 static gboolean
-scan_order (gint64   person_id,
-            gint64   event_time,
-            double   amount,
-            double   discount,
-            gpointer user_data)
+scan_order (gint64      person_id,
+            gint64      event_time,
+            double      amount,
+            double      discount,
+            const char *category,
+            const char *channel,
+            gpointer    user_data)
 {
-  OrderScan *scan = user_data;
+  Scan *scan = user_data;
   Accumulator *a;
   int weekday, hour;
 
   if (scan->people->len == 0 ||
       g_array_index (scan->people, gint64, scan->people->len - 1) != person_id)
     {
-      Accumulator fresh = { .first_time = event_time, .last_time = event_time };
+      Accumulator fresh = { .first_time = event_time, .last_time = event_time, .prev_time = CST_NO_TIME,
+                            .first_sent = CST_NO_TIME, .last_open = CST_NO_TIME };
 
+      finish_categories (scan);
+      fresh.channel_offset = scan->channel_counts->len;
+      g_array_set_size (scan->channel_counts, scan->channel_counts->len + MAX_SEEN_CHANNELS);
       g_array_append_val (scan->people, person_id);
       g_array_append_val (scan->acc, fresh);
     }
 
   a = &g_array_index (scan->acc, Accumulator, scan->acc->len - 1);
+
+  /* Orders arrive sorted by time within a person, so gaps are differences of neighbours. */
+  if (a->prev_time != CST_NO_TIME)
+    {
+      double gap = (event_time - a->prev_time) / SECONDS_PER_DAY;
+
+      a->gap_sum += gap;
+      a->gap_sq_sum += gap * gap;
+      a->gaps += 1;
+    }
+  a->prev_time = event_time;
   a->first_time = MIN (a->first_time, event_time);
   a->last_time = MAX (a->last_time, event_time);
   a->orders += 1;
@@ -160,7 +316,34 @@ scan_order (gint64   person_id,
   hour = hour_of (event_time);
   a->weekend += (weekday == 0 || weekday == 6);
   a->evening += (hour >= 18 || hour < 6);
-  a->discounted += discount > 0.005;
+  if (!isnan (discount))
+    {
+      a->discount_known += 1;
+      a->discounted += discount > 0.005;
+    }
+
+  if (category != NULL && category[0] != '\0')
+    {
+      guint id = intern (scan->categories, NULL, category);
+
+      if (id >= scan->person_categories->len)
+        g_array_set_size (scan->person_categories, id + 1);
+      g_array_index (scan->person_categories, guint, id)++;
+      scan->n_with_category++;
+    }
+
+  if (channel != NULL && channel[0] != '\0')
+    {
+      guint id = intern (scan->channels, scan->channel_names, channel);
+
+      if (id >= scan->channel_totals->len)
+        g_array_set_size (scan->channel_totals, id + 1);
+      g_array_index (scan->channel_totals, guint, id)++;
+      if (id < MAX_SEEN_CHANNELS)
+        g_array_index (scan->channel_counts, guint, a->channel_offset + id)++;
+      scan->n_with_channel++;
+    }
+
   scan->max_time = MAX (scan->max_time, event_time);
 
   /* Checking the cancellable on every row would cost more than the row itself. */
@@ -180,21 +363,53 @@ cmp_gint64 (gconstpointer a,
 
 static gboolean
 scan_engagement (gint64   person_id,
+                 gint64   event_time,
                  int      opened,
                  int      clicked,
                  gpointer user_data)
 {
-  OrderScan *scan = user_data;
+  Scan *scan = user_data;
   gint64 *found = bsearch (&person_id, scan->people->data, scan->people->len, sizeof (gint64), cmp_gint64);
+  Accumulator *a;
 
-  if (found != NULL)
+  scan->n_engagement++;
+  if (found == NULL)
+    return TRUE;
+
+  a = &g_array_index (scan->acc, Accumulator, found - (gint64 *) scan->people->data);
+  a->sent += 1;
+  a->opened += opened > 0;
+  if (clicked >= 0)
     {
-      Accumulator *a = &g_array_index (scan->acc, Accumulator, found - (gint64 *) scan->people->data);
-
-      a->sent += 1;
-      a->opened += opened > 0;
+      a->click_known += 1;
+      a->clicked += clicked > 0;
+    }
+  if (event_time != CST_NO_TIME)
+    {
+      if (a->first_sent == CST_NO_TIME || event_time < a->first_sent)
+        a->first_sent = event_time;
+      if (opened > 0 && (a->last_open == CST_NO_TIME || event_time > a->last_open))
+        a->last_open = event_time;
     }
   return TRUE;
+}
+
+static int
+cmp_channel_total (gconstpointer a,
+                   gconstpointer b,
+                   gpointer      totals)
+{
+  guint x = g_array_index ((GArray *) totals, guint, *(const guint *) a);
+  guint y = g_array_index ((GArray *) totals, guint, *(const guint *) b);
+
+  return (y > x) - (y < x);
+}
+
+static void
+add_note (GPtrArray  *notes,
+          const char *note)
+{
+  g_ptr_array_add (notes, g_strdup (note));
 }
 
 /**
@@ -202,11 +417,14 @@ scan_engagement (gint64   person_id,
  * @store: an open project
  * @identity_run: the people to describe
  *
- * Computes the behavioural features (see cst_feature_info_get_all()) of every person who
- * ordered at least once. Recency is measured from the data's own "today", one day after its
- * last order, so that an old export gives the same answer next year. People who never received
- * an email get the average open rate (counted in n_imputed). Cost: one pass over the orders and
- * one over the engagement rows.
+ * Computes the behavioural features of every person who ordered at least once, each one only
+ * where the imported data supports it: without categories there are no category features,
+ * without a discount column no discount share, without email engagement no email features,
+ * with a single sales channel no channel mix; each such gap is explained in @notes. Values that
+ * cannot exist for a person (the time between orders of a one-time buyer) are NAN and counted in
+ * n_missing. Recency is measured from the data's own "today", one day after its last order, so
+ * that an old export gives the same answer next year. Cost: one pass over the orders and one over
+ * the engagement rows; memory proportional to people.
  *
  * Returns: (transfer full) (nullable): the table, or %NULL with @error set
  */
@@ -221,13 +439,25 @@ cst_features_compute (CstStore         *store,
   g_autoptr(CstFeatureTable) table = NULL;
   g_autoptr(GArray) people = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) acc = g_array_new (FALSE, FALSE, sizeof (Accumulator));
-  OrderScan scan = { people, acc, cancellable, 0, G_MININT64 };
-  double open_sum = 0, open_n = 0, mean_open;
+  g_autoptr(GHashTable) categories = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) channels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) channel_names = g_ptr_array_new ();
+  g_autoptr(GArray) channel_totals = g_array_new (FALSE, TRUE, sizeof (guint));
+  g_autoptr(GArray) channel_counts = g_array_new (FALSE, TRUE, sizeof (guint));
+  g_autoptr(GArray) person_categories = g_array_new (FALSE, TRUE, sizeof (guint));
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) channel_order = g_array_new (FALSE, FALSE, sizeof (guint));
+  Scan scan = { people, acc, categories, channels, channel_names, channel_totals, channel_counts,
+                person_categories, cancellable, 0, G_MININT64, 0, 0, 0 };
+  gboolean has_discount = FALSE, has_clicks = FALSE, has_engagement_time = FALSE;
+  gsize total_orders = 0;
   gint64 n_people = 0;
 
   cst_progress_report (progress, progress_data, 0.0, _("Reading orders"));
   if (!cst_store_foreach_order (store, identity_run, scan_order, &scan, error))
     return NULL;
+  finish_categories (&scan);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
@@ -235,46 +465,140 @@ cst_features_compute (CstStore         *store,
   if (!cst_store_foreach_engagement (store, identity_run, scan_engagement, &scan, error))
     return NULL;
 
+  for (guint i = 0; i < acc->len; i++)
+    {
+      const Accumulator *a = &g_array_index (acc, Accumulator, i);
+
+      total_orders += a->orders;
+      has_discount |= a->discount_known > 0;
+      has_clicks |= a->click_known > 0;
+      has_engagement_time |= a->first_sent != CST_NO_TIME;
+    }
+
+  /* Which features this data supports, in the order of the feature table. */
+  for (guint c = 0; c < channel_totals->len; c++)
+    if (g_array_index (channel_totals, guint, c) >= MIN_CHANNEL_SHARE * total_orders && c < MAX_SEEN_CHANNELS)
+      g_array_append_val (channel_order, c);
+  g_array_sort_with_data (channel_order, cmp_channel_total, channel_totals);
+  if (channel_order->len > MAX_CHANNELS)
+    g_array_set_size (channel_order, MAX_CHANNELS);
+
+  for (guint i = 0; i < G_N_ELEMENTS (features); i++)
+    {
+      const CstFeatureInfo *info = &features[i];
+
+      if (info->group == CST_FEATURE_GROUP_ASSORTMENT && scan.n_with_category == 0)
+        continue;
+      if (info->group == CST_FEATURE_GROUP_DISCOUNTS && !has_discount)
+        continue;
+      if (info->group == CST_FEATURE_GROUP_ENGAGEMENT && scan.n_engagement == 0)
+        continue;
+      if (g_str_equal (info->name, CST_FEATURE_CLICK_RATE) && !has_clicks)
+        continue;
+      if (g_str_equal (info->name, CST_FEATURE_ENGAGEMENT) && !has_engagement_time)
+        continue;
+      if (info->group == CST_FEATURE_GROUP_CHANNEL)
+        {
+          /* One channel for everybody says nothing about anybody. */
+          if (channel_order->len >= 2)
+            for (guint c = 0; c < channel_order->len; c++)
+              g_ptr_array_add (names, g_strconcat (CST_FEATURE_CHANNEL_PREFIX,
+                                                   (const char *) g_ptr_array_index (channel_names,
+                                                                                     g_array_index (channel_order, guint, c)),
+                                                   NULL));
+          continue;
+        }
+      g_ptr_array_add (names, g_strdup (info->name));
+    }
+
+  if (scan.n_with_category == 0)
+    add_note (notes, _("The orders have no category, so favorite category and category breadth are not used."));
+  if (!has_discount)
+    add_note (notes, _("The orders have no discount column, so the share of discounted orders is not used."));
+  if (channel_order->len < 2)
+    add_note (notes, _("The orders come through one sales channel or name none, so the channel mix is not used."));
+  if (scan.n_engagement == 0)
+    add_note (notes, _("There is no email engagement file, so email open and click rates are not used."));
+  g_ptr_array_add (names, NULL);
+  g_ptr_array_add (notes, NULL);
+
   table = g_new0 (CstFeatureTable, 1);
   table->rows = people->len;
-  table->cols = N_FEATURES;
+  table->cols = names->len - 1;
+  table->names = (char **) g_ptr_array_steal (names, NULL);
+  table->notes = (char **) g_ptr_array_steal (notes, NULL);
   table->values = g_new0 (double, table->rows * table->cols);
+  table->n_missing = g_new0 (gsize, table->cols);
   table->person_ids = g_memdup2 (people->data, sizeof (gint64) * people->len);
   cst_store_get_latest_identity_run (store, &n_people);
   table->n_skipped = n_people > (gint64) people->len ? n_people - people->len : 0;
-  table->reference_time = people->len > 0 ? scan.max_time + SECONDS_PER_DAY : 0;
+  table->reference_time = people->len > 0 ? scan.max_time + (gint64) SECONDS_PER_DAY : 0;
 
-  for (guint i = 0; i < acc->len; i++)
+  for (guint f = 0; f < table->cols; f++)
     {
-      const Accumulator *a = &g_array_index (acc, Accumulator, i);
+      const char *name = table->names[f];
+      guint channel = G_MAXUINT;
 
-      if (a->sent > 0)
+      if (g_str_has_prefix (name, CST_FEATURE_CHANNEL_PREFIX))
+        channel = intern (channels, NULL, name + strlen (CST_FEATURE_CHANNEL_PREFIX));
+
+      for (gsize i = 0; i < table->rows; i++)
         {
-          open_sum += a->opened / a->sent;
-          open_n += 1;
-        }
-    }
-  mean_open = open_n > 0 ? open_sum / open_n : 0.0;
+          const Accumulator *a = &g_array_index (acc, Accumulator, i);
+          double v;
 
-  for (guint i = 0; i < acc->len; i++)
-    {
-      const Accumulator *a = &g_array_index (acc, Accumulator, i);
-      double *row = table->values + (gsize) i * N_FEATURES;
+          if (g_str_equal (name, CST_FEATURE_RECENCY))
+            v = (table->reference_time - a->last_time) / SECONDS_PER_DAY;
+          else if (g_str_equal (name, CST_FEATURE_ORDERS))
+            v = a->orders;
+          else if (g_str_equal (name, CST_FEATURE_GAP))
+            v = a->gaps >= 1 ? a->gap_sum / a->gaps : NAN;
+          else if (g_str_equal (name, CST_FEATURE_GAP_REGULARITY))
+            {
+              /* Coefficient of variation of the gaps: 0 for clockwork, about 1 for random. */
+              if (a->gaps >= 2 && a->gap_sum > 0)
+                {
+                  double mean = a->gap_sum / a->gaps;
+                  double var = MAX (a->gap_sq_sum / a->gaps - mean * mean, 0.0) * a->gaps / (a->gaps - 1);
 
-      row[F_RECENCY] = (double) (table->reference_time - a->last_time) / SECONDS_PER_DAY;
-      row[F_ORDERS] = a->orders;
-      row[F_TOTAL_SPEND] = a->spend;
-      row[F_AVERAGE_ORDER] = a->spend / a->orders;
-      row[F_TENURE] = (double) (table->reference_time - a->first_time) / SECONDS_PER_DAY;
-      row[F_WEEKEND_SHARE] = a->weekend / a->orders;
-      row[F_EVENING_SHARE] = a->evening / a->orders;
-      row[F_DISCOUNT_SHARE] = a->discounted / a->orders;
-      if (a->sent > 0)
-        row[F_OPEN_RATE] = a->opened / a->sent;
-      else
-        {
-          row[F_OPEN_RATE] = mean_open;
-          table->n_imputed++;
+                  v = sqrt (var) / mean;
+                }
+              else
+                v = NAN;
+            }
+          else if (g_str_equal (name, CST_FEATURE_TENURE))
+            v = (table->reference_time - a->first_time) / SECONDS_PER_DAY;
+          else if (g_str_equal (name, CST_FEATURE_TOTAL_SPEND))
+            v = a->spend;
+          else if (g_str_equal (name, CST_FEATURE_AVERAGE_ORDER))
+            v = a->spend / a->orders;
+          else if (g_str_equal (name, CST_FEATURE_WEEKEND))
+            v = a->weekend / a->orders;
+          else if (g_str_equal (name, CST_FEATURE_EVENING))
+            v = a->evening / a->orders;
+          else if (g_str_equal (name, CST_FEATURE_TOP_CATEGORY))
+            v = a->n_categories > 0 ? a->top_category_count / a->orders : NAN;
+          else if (g_str_equal (name, CST_FEATURE_CATEGORIES))
+            v = a->n_categories > 0 ? a->n_categories : NAN;
+          else if (g_str_equal (name, CST_FEATURE_DISCOUNT))
+            v = a->discount_known > 0 ? a->discounted / a->discount_known : NAN;
+          else if (channel != G_MAXUINT)
+            v = g_array_index (channel_counts, guint, a->channel_offset + channel) / a->orders;
+          else if (g_str_equal (name, CST_FEATURE_OPEN_RATE))
+            v = a->sent > 0 ? a->opened / a->sent : NAN;
+          else if (g_str_equal (name, CST_FEATURE_CLICK_RATE))
+            v = a->click_known > 0 ? a->clicked / a->click_known : NAN;
+          else if (g_str_equal (name, CST_FEATURE_ENGAGEMENT))
+            {
+              gint64 since = a->last_open != CST_NO_TIME ? a->last_open : a->first_sent;
+
+              v = since != CST_NO_TIME ? MAX (table->reference_time - since, 0) / SECONDS_PER_DAY : NAN;
+            }
+          else
+            g_assert_not_reached ();
+
+          table->values[i * table->cols + f] = v;
+          table->n_missing[f] += isnan (v);
         }
     }
 
@@ -282,12 +606,26 @@ cst_features_compute (CstStore         *store,
   return g_steal_pointer (&table);
 }
 
+/* Returns: the column of feature @name in @table, or -1 */
+int
+cst_feature_table_find (const CstFeatureTable *table,
+                        const char            *name)
+{
+  for (guint f = 0; f < table->cols; f++)
+    if (g_str_equal (table->names[f], name))
+      return f;
+  return -1;
+}
+
 void
 cst_feature_table_free (CstFeatureTable *table)
 {
   if (table == NULL)
     return;
+  g_strfreev (table->names);
+  g_strfreev (table->notes);
   g_free (table->values);
+  g_free (table->n_missing);
   g_free (table->person_ids);
   g_free (table);
 }

@@ -136,6 +136,13 @@ bind_int_or_null (sqlite3_stmt *stmt,
     sqlite3_bind_int (stmt, index, value);
 }
 
+static double
+column_double_or_nan (sqlite3_stmt *stmt,
+                      int           column)
+{
+  return sqlite3_column_type (stmt, column) == SQLITE_NULL ? NAN : sqlite3_column_double (stmt, column);
+}
+
 static char *
 now_iso8601 (void)
 {
@@ -757,7 +764,7 @@ cst_store_foreach_order (CstStore      *self,
                          GError       **error)
 {
   sqlite3_stmt *stmt = prepare (self,
-                                "SELECT p.id, r.event_time, r.amount, coalesce (r.discount, 0) "
+                                "SELECT p.id, r.event_time, r.amount, r.discount, r.category, r.channel "
                                 "FROM people p JOIN person_records pr ON pr.person_id = p.id "
                                 "JOIN records r ON r.id = pr.record_id "
                                 "JOIN sources s ON s.id = r.source_id "
@@ -772,8 +779,12 @@ cst_store_foreach_order (CstStore      *self,
   sqlite3_bind_int64 (stmt, 1, identity_run);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
+      double discount = sqlite3_column_type (stmt, 3) == SQLITE_NULL ? NAN : sqlite3_column_double (stmt, 3);
+
       if (!func (sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
-                 sqlite3_column_double (stmt, 2), sqlite3_column_double (stmt, 3), user_data))
+                 sqlite3_column_double (stmt, 2), discount,
+                 (const char *) sqlite3_column_text (stmt, 4),
+                 (const char *) sqlite3_column_text (stmt, 5), user_data))
         break;
     }
   sqlite3_reset (stmt);
@@ -790,7 +801,7 @@ cst_store_foreach_engagement (CstStore           *self,
                               GError            **error)
 {
   sqlite3_stmt *stmt = prepare (self,
-                                "SELECT p.id, coalesce (r.opened, 0), coalesce (r.clicked, 0) "
+                                "SELECT p.id, r.event_time, coalesce (r.opened, -1), coalesce (r.clicked, -1) "
                                 "FROM people p JOIN person_records pr ON pr.person_id = p.id "
                                 "JOIN records r ON r.id = pr.record_id "
                                 "JOIN sources s ON s.id = r.source_id "
@@ -804,8 +815,10 @@ cst_store_foreach_engagement (CstStore           *self,
   sqlite3_bind_int64 (stmt, 1, identity_run);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      if (!func (sqlite3_column_int64 (stmt, 0), sqlite3_column_int (stmt, 1),
-                 sqlite3_column_int (stmt, 2), user_data))
+      gint64 event_time = sqlite3_column_type (stmt, 1) == SQLITE_NULL ? CST_NO_TIME : sqlite3_column_int64 (stmt, 1);
+
+      if (!func (sqlite3_column_int64 (stmt, 0), event_time, sqlite3_column_int (stmt, 2),
+                 sqlite3_column_int (stmt, 3), user_data))
         break;
     }
   sqlite3_reset (stmt);
@@ -830,8 +843,12 @@ cst_store_save_segmentation (CstStore         *self,
 {
   sqlite3_stmt *stmt;
   gint64 run_id;
+  g_autofree char *notes = NULL;
 
   g_return_val_if_fail (seg != NULL, FALSE);
+
+  if (seg->notes != NULL && seg->notes[0] != NULL)
+    notes = g_strjoinv ("\n", seg->notes);
 
   if (!cst_store_begin (self, error))
     return FALSE;
@@ -841,8 +858,9 @@ cst_store_save_segmentation (CstStore         *self,
 
   stmt = prepare (self,
                   "INSERT INTO segment_runs (created_at, identity_run_id, method, k, seed, n_people, "
-                  "n_skipped, inertia, iterations, explained_x, explained_y, seconds) "
-                  "VALUES (?1, ?2, 'kmeans', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                  "n_skipped, inertia, iterations, explained_x, explained_y, seconds, auto_k, reason, "
+                  "settings, notes) "
+                  "VALUES (?1, ?2, ?12, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?13, ?14, ?15, ?16)",
                   error);
   if (stmt == NULL)
     goto fail;
@@ -860,48 +878,87 @@ cst_store_save_segmentation (CstStore         *self,
   sqlite3_bind_double (stmt, 9, seg->explained[0]);
   sqlite3_bind_double (stmt, 10, seg->explained[1]);
   sqlite3_bind_double (stmt, 11, seg->seconds);
+  sqlite3_bind_text (stmt, 12, seg->method == CST_SEGMENTATION_RFM ? "rfm" : "kmeans", -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 13, seg->auto_k);
+  bind_text_or_null (stmt, 14, seg->reason);
+  bind_text_or_null (stmt, 15, seg->settings);
+  bind_text_or_null (stmt, 16, notes);
   if (!step_done (self, stmt, error))
     goto fail;
   run_id = sqlite3_last_insert_rowid (self->db);
 
+  for (guint c = 0; c < seg->n_choices; c++)
+    {
+      const CstKChoice *choice = &seg->choices[c];
+
+      stmt = prepare (self,
+                      "INSERT INTO segment_k_choices (run_id, k, inertia, silhouette, calinski_harabasz, "
+                      "davies_bouldin, stability, smallest_share, actionable) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                      error);
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_int64 (stmt, 1, run_id);
+      sqlite3_bind_int (stmt, 2, choice->k);
+      sqlite3_bind_double (stmt, 3, choice->inertia);
+      sqlite3_bind_double (stmt, 4, choice->silhouette);
+      sqlite3_bind_double (stmt, 5, choice->calinski_harabasz);
+      sqlite3_bind_double (stmt, 6, choice->davies_bouldin);
+      sqlite3_bind_double (stmt, 7, choice->stability);
+      sqlite3_bind_double (stmt, 8, choice->smallest_share);
+      sqlite3_bind_int (stmt, 9, choice->actionable);
+      if (!step_done (self, stmt, error))
+        goto fail;
+    }
+
   for (guint f = 0; f < seg->n_features; f++)
     {
       stmt = prepare (self,
-                      "INSERT INTO segment_run_features (run_id, idx, name, overall_mean) VALUES (?1, ?2, ?3, ?4)",
+                      "INSERT INTO segment_run_features (run_id, idx, name, overall_mean, n_missing) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5)",
                       error);
       if (stmt == NULL)
         goto fail;
       sqlite3_bind_int64 (stmt, 1, run_id);
       sqlite3_bind_int (stmt, 2, f);
       sqlite3_bind_text (stmt, 3, seg->feature_names[f], -1, SQLITE_STATIC);
-      sqlite3_bind_double (stmt, 4, seg->overall_means[f]);
+      bind_double_or_null (stmt, 4, seg->overall_means[f]);
+      sqlite3_bind_int64 (stmt, 5, seg->n_missing[f]);
       if (!step_done (self, stmt, error))
         goto fail;
     }
 
   for (guint s = 0; s < seg->k; s++)
     {
-      stmt = prepare (self, "INSERT INTO segments (run_id, idx, name, size) VALUES (?1, ?2, ?3, ?4)", error);
+      stmt = prepare (self,
+                      "INSERT INTO segments (run_id, idx, name, size, fact1, fact2, fact3) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                      error);
       if (stmt == NULL)
         goto fail;
       sqlite3_bind_int64 (stmt, 1, run_id);
       sqlite3_bind_int (stmt, 2, s);
       sqlite3_bind_text (stmt, 3, seg->segment_names[s], -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 4, seg->sizes[s]);
+      for (guint j = 0; j < 3; j++)
+        bind_text_or_null (stmt, 5 + j, seg->facts[s * 3 + j]);
       if (!step_done (self, stmt, error))
         goto fail;
 
       for (guint f = 0; f < seg->n_features; f++)
         {
           stmt = prepare (self,
-                          "INSERT INTO segment_means (run_id, segment, feature, mean) VALUES (?1, ?2, ?3, ?4)",
+                          "INSERT INTO segment_means (run_id, segment, feature, mean, rest_mean, std_diff) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                           error);
           if (stmt == NULL)
             goto fail;
           sqlite3_bind_int64 (stmt, 1, run_id);
           sqlite3_bind_int (stmt, 2, s);
           sqlite3_bind_int (stmt, 3, f);
-          sqlite3_bind_double (stmt, 4, seg->means[s * seg->n_features + f]);
+          bind_double_or_null (stmt, 4, seg->means[s * seg->n_features + f]);
+          bind_double_or_null (stmt, 5, seg->rest_means[s * seg->n_features + f]);
+          bind_double_or_null (stmt, 6, seg->std_diffs[s * seg->n_features + f]);
           if (!step_done (self, stmt, error))
             goto fail;
         }
@@ -960,7 +1017,8 @@ cst_store_load_latest_segmentation (CstStore  *self,
 
   stmt = prepare (self,
                   "SELECT id, created_at, k, seed, n_people, n_skipped, inertia, iterations, explained_x, "
-                  "explained_y, seconds FROM segment_runs ORDER BY id DESC LIMIT 1",
+                  "explained_y, seconds, method, auto_k, reason, settings, notes "
+                  "FROM segment_runs ORDER BY id DESC LIMIT 1",
                   error);
   if (stmt == NULL)
     return NULL;
@@ -983,9 +1041,46 @@ cst_store_load_latest_segmentation (CstStore  *self,
   seg->explained[0] = sqlite3_column_double (stmt, 8);
   seg->explained[1] = sqlite3_column_double (stmt, 9);
   seg->seconds = sqlite3_column_double (stmt, 10);
+  seg->method = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 11), "rfm") == 0
+                ? CST_SEGMENTATION_RFM : CST_SEGMENTATION_DISCOVER;
+  seg->auto_k = sqlite3_column_int (stmt, 12);
+  seg->reason = g_strdup ((const char *) sqlite3_column_text (stmt, 13));
+  seg->settings = g_strdup ((const char *) sqlite3_column_text (stmt, 14));
+  if (sqlite3_column_type (stmt, 15) != SQLITE_NULL)
+    seg->notes = g_strsplit ((const char *) sqlite3_column_text (stmt, 15), "\n", -1);
   sqlite3_reset (stmt);
 
-  stmt = prepare (self, "SELECT idx, name, overall_mean FROM segment_run_features WHERE run_id = ?1", error);
+  stmt = prepare (self,
+                  "SELECT k, inertia, silhouette, calinski_harabasz, davies_bouldin, stability, smallest_share, "
+                  "actionable FROM segment_k_choices WHERE run_id = ?1 ORDER BY k",
+                  error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, run_id);
+  {
+    g_autoptr(GArray) choices = g_array_new (FALSE, TRUE, sizeof (CstKChoice));
+
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        CstKChoice choice = {
+          .k = sqlite3_column_int (stmt, 0),
+          .inertia = sqlite3_column_double (stmt, 1),
+          .silhouette = sqlite3_column_double (stmt, 2),
+          .calinski_harabasz = sqlite3_column_double (stmt, 3),
+          .davies_bouldin = sqlite3_column_double (stmt, 4),
+          .stability = sqlite3_column_double (stmt, 5),
+          .smallest_share = sqlite3_column_double (stmt, 6),
+          .actionable = sqlite3_column_int (stmt, 7),
+        };
+        g_array_append_val (choices, choice);
+      }
+    sqlite3_reset (stmt);
+    seg->n_choices = choices->len;
+    seg->choices = (CstKChoice *) (void *) g_array_free (g_steal_pointer (&choices), seg->n_choices == 0);
+  }
+
+  stmt = prepare (self, "SELECT idx, name, overall_mean, n_missing FROM segment_run_features WHERE run_id = ?1",
+                  error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, run_id);
@@ -996,11 +1091,12 @@ cst_store_load_latest_segmentation (CstStore  *self,
       if (f >= n_features)
         continue;
       seg->feature_names[f] = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      seg->overall_means[f] = sqlite3_column_double (stmt, 2);
+      seg->overall_means[f] = column_double_or_nan (stmt, 2);
+      seg->n_missing[f] = sqlite3_column_int64 (stmt, 3);
     }
   sqlite3_reset (stmt);
 
-  stmt = prepare (self, "SELECT idx, name, size FROM segments WHERE run_id = ?1", error);
+  stmt = prepare (self, "SELECT idx, name, size, fact1, fact2, fact3 FROM segments WHERE run_id = ?1", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, run_id);
@@ -1013,10 +1109,13 @@ cst_store_load_latest_segmentation (CstStore  *self,
       g_free (seg->segment_names[s]);
       seg->segment_names[s] = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       seg->sizes[s] = sqlite3_column_int64 (stmt, 2);
+      for (guint j = 0; j < 3; j++)
+        seg->facts[s * 3 + j] = g_strdup ((const char *) sqlite3_column_text (stmt, 3 + j));
     }
   sqlite3_reset (stmt);
 
-  stmt = prepare (self, "SELECT segment, feature, mean FROM segment_means WHERE run_id = ?1", error);
+  stmt = prepare (self, "SELECT segment, feature, mean, rest_mean, std_diff FROM segment_means WHERE run_id = ?1",
+                  error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, run_id);
@@ -1026,7 +1125,11 @@ cst_store_load_latest_segmentation (CstStore  *self,
       guint f = sqlite3_column_int (stmt, 1);
 
       if (s < seg->k && f < n_features)
-        seg->means[s * n_features + f] = sqlite3_column_double (stmt, 2);
+        {
+          seg->means[s * n_features + f] = column_double_or_nan (stmt, 2);
+          seg->rest_means[s * n_features + f] = column_double_or_nan (stmt, 3);
+          seg->std_diffs[s * n_features + f] = column_double_or_nan (stmt, 4);
+        }
     }
   sqlite3_reset (stmt);
 
@@ -1046,4 +1149,57 @@ cst_store_load_latest_segmentation (CstStore  *self,
   sqlite3_reset (stmt);
 
   return g_steal_pointer (&seg);
+}
+
+/**
+ * cst_store_foreach_segment_member:
+ * @run_id: a segmentation run
+ * @segment: a segment of it
+ *
+ * Calls @func for every person of @segment, biggest spenders first, with their orders, total
+ * spend and last order time (CST_NO_TIME when unknown).
+ */
+gboolean
+cst_store_foreach_segment_member (CstStore       *self,
+                                  gint64          run_id,
+                                  guint           segment,
+                                  CstMemberFunc   func,
+                                  gpointer        user_data,
+                                  GError        **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT p.id, p.email, p.first_name, p.last_name, coalesce (o.n, 0), "
+                                "coalesce (o.spend, 0), o.last "
+                                "FROM assignments a JOIN people p ON p.id = a.person_id "
+                                "LEFT JOIN (SELECT pr.person_id AS person_id, count (*) AS n, sum (r.amount) AS spend, "
+                                "           max (r.event_time) AS last "
+                                "           FROM person_records pr JOIN records r ON r.id = pr.record_id "
+                                "           JOIN sources s ON s.id = r.source_id "
+                                "           WHERE s.kind = 'orders' GROUP BY pr.person_id) o ON o.person_id = p.id "
+                                "WHERE a.run_id = ?1 AND a.segment = ?2 "
+                                "ORDER BY coalesce (o.spend, 0) DESC, p.id",
+                                error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, run_id);
+  sqlite3_bind_int (stmt, 2, segment);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 last = sqlite3_column_type (stmt, 6) == SQLITE_NULL ? CST_NO_TIME : sqlite3_column_int64 (stmt, 6);
+
+      if (!func (sqlite3_column_int64 (stmt, 0),
+                 (const char *) sqlite3_column_text (stmt, 1),
+                 (const char *) sqlite3_column_text (stmt, 2),
+                 (const char *) sqlite3_column_text (stmt, 3),
+                 sqlite3_column_int64 (stmt, 4),
+                 sqlite3_column_double (stmt, 5),
+                 last, user_data))
+        break;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return set_sqlite_error (self, rc, error);
+  return TRUE;
 }

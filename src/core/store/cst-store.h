@@ -72,12 +72,17 @@ typedef gboolean (*CstRecordIdentityFunc) (gint64      record_id,
                                            const char *first_name,
                                            const char *last_name,
                                            gpointer    user_data);
+/* discount is NAN when the file had no discount; category and channel NULL when not given. */
 typedef gboolean (*CstOrderFunc)          (gint64      person_id,
                                            gint64      event_time,
                                            double      amount,
                                            double      discount,
+                                           const char *category,
+                                           const char *channel,
                                            gpointer    user_data);
+/* event_time is CST_NO_TIME and opened/clicked -1 when not given. */
 typedef gboolean (*CstEngagementFunc)     (gint64      person_id,
+                                           gint64      event_time,
                                            int         opened,
                                            int         clicked,
                                            gpointer    user_data);
@@ -178,6 +183,16 @@ gboolean    cst_store_foreach_engagement      (CstStore            *self,
                                                gpointer             user_data,
                                                GError             **error);
 
+/* A person in a segment, with the plain facts a marketer sorts by. */
+typedef gboolean (*CstMemberFunc)         (gint64      person_id,
+                                           const char *email,
+                                           const char *first_name,
+                                           const char *last_name,
+                                           gint64      orders,
+                                           double      total_spend,
+                                           gint64      last_order,
+                                           gpointer    user_data);
+
 /* Segmentation */
 gboolean    cst_store_save_segmentation       (CstStore            *self,
                                                gint64               identity_run,
@@ -185,6 +200,12 @@ gboolean    cst_store_save_segmentation       (CstStore            *self,
                                                GError             **error);
 CstSegmentation *cst_store_load_latest_segmentation (CstStore      *self,
                                                      GError       **error);
+gboolean    cst_store_foreach_segment_member  (CstStore            *self,
+                                               gint64               run_id,
+                                               guint                segment,
+                                               CstMemberFunc        func,
+                                               gpointer             user_data,
+                                               GError             **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstStore, cst_store_close)
 
