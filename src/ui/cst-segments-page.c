@@ -7,8 +7,11 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "cst-chart-heatmap.h"
+#include "cst-chart-kchoice.h"
 #include "cst-chart-map.h"
 #include "cst-chart-sizes.h"
+#include "cst-model-panel.h"
 #include "cst-segments-page.h"
 #include "features/cst-features.h"
 
@@ -19,19 +22,26 @@ struct _CstSegmentsPage
   CstSegmentation *segmentation;
   gboolean         busy;
 
+  AdwFlap         *flap;
+  CstModelPanel   *model_panel;
   GtkStack        *stack;
   AdwStatusPage   *empty_page;
   GtkLabel        *title_label;
+  GtkLabel        *reason_label;
   GtkLabel        *summary_label;
-  GtkSpinButton   *k_spin;
   GtkButton       *run_button;
   CstChartView    *map_view;
   CstChartView    *sizes_view;
+  GtkWidget       *heatmap_frame;
+  CstChartView    *heatmap_view;
+  GtkWidget       *kchoice_frame;
+  CstChartView    *kchoice_view;
   GtkFlowBox      *cards_box;
 };
 
 enum {
   RUN,
+  OPEN_SEGMENT,
   N_SIGNALS
 };
 
@@ -56,7 +66,8 @@ init_style (CstChartStyle *style)
     cst_chart_style_init_light (style);
 }
 
-/* One card per segment: its size and how its people behave, next to everyone's average. */
+/* One card per segment, as it would be put on a workshop slide: its colour, its name, how many
+ * people it holds, and the three facts that set it apart. */
 static GtkWidget *
 create_card (CstSegmentsPage     *self,
              guint                segment,
@@ -67,14 +78,13 @@ create_card (CstSegmentsPage     *self,
   GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *swatch = gtk_label_new (NULL);
   GtkWidget *name = gtk_label_new (seg->segment_names[segment]);
-  GtkWidget *size = NULL;
-  GtkWidget *grid = gtk_grid_new ();
+  GtkWidget *size;
+  GtkWidget *child;
   g_autofree char *hex = color_to_hex (cst_chart_style_segment (style, segment));
   g_autofree char *markup = g_strdup_printf ("<span foreground=\"%s\">●</span>", hex);
   g_autofree char *count = g_strdup_printf ("%'zu", seg->sizes[segment]);
   g_autofree char *size_text = NULL;
-  g_autofree char *description = NULL;
-  guint row = 0;
+  g_autoptr(GString) description = NULL;
 
   gtk_widget_add_css_class (card, "card");
   gtk_widget_add_css_class (card, "segment-card");
@@ -82,9 +92,9 @@ create_card (CstSegmentsPage     *self,
   gtk_label_set_markup (GTK_LABEL (swatch), markup);
   gtk_widget_add_css_class (swatch, "segment-swatch");
   gtk_accessible_update_state (GTK_ACCESSIBLE (swatch), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
-  gtk_widget_add_css_class (name, "heading");
+  gtk_widget_add_css_class (name, "title-4");
   gtk_label_set_xalign (GTK_LABEL (name), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_label_set_wrap (GTK_LABEL (name), TRUE);
   gtk_box_append (GTK_BOX (header), swatch);
   gtk_box_append (GTK_BOX (header), name);
   gtk_box_append (GTK_BOX (card), header);
@@ -97,54 +107,114 @@ create_card (CstSegmentsPage     *self,
   gtk_widget_add_css_class (size, "dim-label");
   gtk_box_append (GTK_BOX (card), size);
 
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
-  gtk_widget_set_margin_top (grid, 6);
-  for (guint f = 0; f < seg->n_features; f++)
+  description = g_string_new (NULL);
+  g_string_append_printf (description, "%s, %s.", seg->segment_names[segment], size_text);
+  for (guint j = 0; j < 3; j++)
     {
-      const CstFeatureInfo *info = cst_feature_info_lookup (seg->feature_names[f]);
-      double mean = seg->means[(gsize) segment * seg->n_features + f];
-      double overall = seg->overall_means[f];
-      g_autofree char *value = NULL;
-      g_autofree char *average = NULL;
-      g_autofree char *average_text = NULL;
-      GtkWidget *label, *value_label, *average_label;
+      const char *fact = cst_segmentation_get_fact (seg, segment, j);
+      GtkWidget *label;
 
-      if (info == NULL)
+      if (fact == NULL)
         continue;
-
-      value = cst_feature_format_value (info, mean);
-      average = cst_feature_format_value (info, overall);
-      /* Translators: the average of all segmented customers, shown beside a segment's value */
-      average_text = g_strdup_printf (_("avg. %s"), average);
-
-      label = gtk_label_new (_(info->label));
+      label = gtk_label_new (fact);
       gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_widget_set_hexpand (label, TRUE);
-      gtk_widget_set_tooltip_text (label, _(info->description));
-      value_label = gtk_label_new (value);
-      gtk_label_set_xalign (GTK_LABEL (value_label), 1);
-      gtk_widget_add_css_class (value_label, "numeric");
-      average_label = gtk_label_new (average_text);
-      gtk_label_set_xalign (GTK_LABEL (average_label), 1);
-      gtk_widget_add_css_class (average_label, "dim-label");
-      gtk_widget_add_css_class (average_label, "caption");
-      gtk_widget_add_css_class (average_label, "numeric");
-
-      /* Mark the values that stand out: 25 % above or below the average. */
-      if (fabs (overall) > 1e-9 && fabs (mean / overall - 1.0) >= 0.25)
-        gtk_widget_add_css_class (value_label, mean > overall ? "segment-high" : "segment-low");
-
-      gtk_grid_attach (GTK_GRID (grid), label, 0, row, 1, 1);
-      gtk_grid_attach (GTK_GRID (grid), value_label, 1, row, 1, 1);
-      gtk_grid_attach (GTK_GRID (grid), average_label, 2, row, 1, 1);
-      row++;
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_widget_add_css_class (label, "segment-fact");
+      gtk_box_append (GTK_BOX (card), label);
+      g_string_append_printf (description, " %s.", fact);
     }
-  gtk_box_append (GTK_BOX (card), grid);
 
-  description = g_strdup_printf ("%s, %s", seg->segment_names[segment], size_text);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (card), GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
-  return card;
+  gtk_accessible_update_property (GTK_ACCESSIBLE (card), GTK_ACCESSIBLE_PROPERTY_LABEL, description->str, -1);
+  child = gtk_flow_box_child_new ();
+  gtk_flow_box_child_set_child (GTK_FLOW_BOX_CHILD (child), card);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, description->str, -1);
+  return child;
+}
+
+static void
+card_activated_cb (CstSegmentsPage  *self,
+                   GtkFlowBoxChild  *child)
+{
+  /* Picking a card picks its segment on the charts too, and opens it up close. */
+  cst_chart_view_set_selected (self->map_view, gtk_flow_box_child_get_index (child));
+  g_signal_emit (self, signals[OPEN_SEGMENT], 0, (guint) gtk_flow_box_child_get_index (child));
+}
+
+/* The heatmap asks the page to write a feature's value: the page knows the units. */
+static char *
+format_feature_value (guint    feature,
+                      double   value,
+                      gpointer user_data)
+{
+  CstSegmentsPage *self = user_data;
+  const CstFeatureInfo *info;
+
+  if (self->segmentation == NULL || feature >= self->segmentation->n_features)
+    return g_strdup ("");
+  info = cst_feature_info_lookup (self->segmentation->feature_names[feature]);
+  return info != NULL ? cst_feature_format_value (info, value) : g_strdup_printf ("%.2f", value);
+}
+
+static void
+update_heatmap (CstSegmentsPage *self)
+{
+  const CstSegmentation *seg = self->segmentation;
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(CstHeatmapModel) heatmap = NULL;
+
+  for (guint f = 0; f < seg->n_features; f++)
+    g_ptr_array_add (labels, cst_feature_dup_label (seg->feature_names[f]));
+  g_ptr_array_add (labels, NULL);
+
+  heatmap = cst_heatmap_model_new (seg->k, seg->n_features, (const char * const *) seg->segment_names,
+                                   (const char * const *) labels->pdata, seg->std_diffs);
+  cst_heatmap_model_set_means (heatmap, seg->means, seg->rest_means, format_feature_value, self);
+  cst_heatmap_model_set_title (heatmap, _("How the segments differ"));
+  cst_chart_view_set_chart (self->heatmap_view, g_steal_pointer (&heatmap), (GDestroyNotify) cst_heatmap_model_free,
+                            (CstChartPaintFunc) cst_chart_heatmap_paint,
+                            (CstChartHitTestFunc) cst_chart_heatmap_hit_test,
+                            (CstChartSelectFunc) cst_heatmap_model_set_selected,
+                            (CstChartDescribeFunc) cst_chart_heatmap_describe);
+  cst_chart_view_set_n_items (self->heatmap_view, seg->k);
+  gtk_widget_set_size_request (GTK_WIDGET (self->heatmap_view), -1, 200 + 40 * seg->k);
+}
+
+/* How good each candidate number of segments was, when the number was chosen automatically. */
+static void
+update_kchoice (CstSegmentsPage *self)
+{
+  const CstSegmentation *seg = self->segmentation;
+  g_autoptr(CstKChoiceModel) model = NULL;
+  g_autofree guint *ks = NULL;
+  g_autofree double *silhouette = NULL;
+  g_autofree double *stability = NULL;
+  g_autofree double *smallest = NULL;
+
+  gtk_widget_set_visible (self->kchoice_frame, seg->n_choices > 0);
+  if (seg->n_choices == 0)
+    return;
+
+  ks = g_new (guint, seg->n_choices);
+  silhouette = g_new (double, seg->n_choices);
+  stability = g_new (double, seg->n_choices);
+  smallest = g_new (double, seg->n_choices);
+  for (guint i = 0; i < seg->n_choices; i++)
+    {
+      ks[i] = seg->choices[i].k;
+      silhouette[i] = seg->choices[i].silhouette;
+      stability[i] = seg->choices[i].stability;
+      smallest[i] = seg->choices[i].smallest_share;
+    }
+  model = cst_kchoice_model_new (seg->n_choices, ks, silhouette, stability, smallest, seg->k);
+  cst_kchoice_model_set_title (model, _("Choosing the number of segments"));
+  if (seg->reason != NULL)
+    cst_kchoice_model_set_reason (model, seg->reason);
+  cst_chart_view_set_chart (self->kchoice_view, g_steal_pointer (&model), (GDestroyNotify) cst_kchoice_model_free,
+                            (CstChartPaintFunc) cst_chart_kchoice_paint,
+                            (CstChartHitTestFunc) cst_chart_kchoice_hit_test,
+                            (CstChartSelectFunc) cst_kchoice_model_set_selected,
+                            (CstChartDescribeFunc) cst_chart_kchoice_describe);
+  cst_chart_view_set_n_items (self->kchoice_view, seg->n_choices);
 }
 
 static void
@@ -154,10 +224,9 @@ rebuild (CstSegmentsPage *self)
   CstChartStyle style;
   GtkWidget *child;
   g_autofree char *title = NULL;
-  g_autofree char *summary = NULL;
   g_autofree char *people = NULL;
   g_autofree char *skipped = NULL;
-  g_autofree char *skipped_text = NULL;
+  g_autoptr(GString) summary_text = NULL;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->cards_box))) != NULL)
     gtk_flow_box_remove (self->cards_box, child);
@@ -173,19 +242,33 @@ rebuild (CstSegmentsPage *self)
                                         "%s Customers in %u Segments", seg->n_people),
                            people, seg->k);
   gtk_label_set_label (self->title_label, title);
+  gtk_label_set_label (self->reason_label, seg->reason != NULL ? seg->reason : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->reason_label), seg->reason != NULL);
 
   skipped = g_strdup_printf ("%'zu", seg->n_skipped);
+  summary_text = g_string_new (seg->method == CST_SEGMENTATION_RFM
+                               ? _("Classic RFM: recency, frequency and spend scored 1 to 5 against the other customers.")
+                               : _("Grouped by how customers buy: recency, frequency, spend, timing, categories, "
+                                   "discounts, channels and email engagement."));
   if (seg->n_skipped > 0)
-    skipped_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                 "%s contact without any order is not included.",
-                                                 "%s contacts without any order are not included.",
-                                                 seg->n_skipped),
-                                    skipped);
-  summary = g_strdup_printf (_("Grouped by recency, frequency, spend, timing, discounts and email engagement. "
-                               "%s The map shows %.0f %% of the differences between customers."),
-                             skipped_text != NULL ? skipped_text : "",
-                             100.0 * (seg->explained[0] + seg->explained[1]));
-  gtk_label_set_label (self->summary_label, summary);
+    {
+      g_string_append_c (summary_text, ' ');
+      g_string_append_printf (summary_text,
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "%s contact without any order is not included.",
+                                           "%s contacts without any order are not included.",
+                                           seg->n_skipped),
+                              skipped);
+    }
+  for (guint i = 0; seg->notes != NULL && seg->notes[i] != NULL; i++)
+    {
+      g_string_append_c (summary_text, ' ');
+      g_string_append (summary_text, seg->notes[i]);
+    }
+  g_string_append_c (summary_text, ' ');
+  g_string_append_printf (summary_text, _("The map shows %.0f %% of the differences between customers."),
+                          100.0 * (seg->explained[0] + seg->explained[1]));
+  gtk_label_set_label (self->summary_label, summary_text->str);
 
   {
     g_autoptr(CstMapModel) map = cst_map_model_new (seg->n_people, seg->x, seg->y, seg->labels, seg->k,
@@ -209,12 +292,23 @@ rebuild (CstSegmentsPage *self)
                               (CstChartDescribeFunc) cst_chart_sizes_describe);
   }
 
+  update_heatmap (self);
+  update_kchoice (self);
+
   init_style (&style);
   for (guint s = 0; s < seg->k; s++)
     gtk_flow_box_append (self->cards_box, create_card (self, s, &style));
   cst_chart_style_clear (&style);
 
-  gtk_spin_button_set_value (self->k_spin, seg->k);
+  {
+    CstSegmentationOptions options;
+
+    cst_segmentation_options_from_json (seg->settings, &options);
+    cst_model_panel_set_features (self->model_panel, (const char * const *) seg->feature_names);
+    cst_model_panel_set_options (self->model_panel, &options);
+    cst_segmentation_options_clear (&options);
+  }
+
   gtk_stack_set_visible_child_name (self->stack, "segments");
 }
 
@@ -225,7 +319,7 @@ run_action (GtkWidget  *widget,
 {
   CstSegmentsPage *self = CST_SEGMENTS_PAGE (widget);
 
-  g_signal_emit (self, signals[RUN], 0, cst_segments_page_get_k (self));
+  g_signal_emit (self, signals[RUN], 0);
 }
 
 static void
@@ -257,25 +351,42 @@ cst_segments_page_class_init (CstSegmentsPageClass *klass)
 
   /**
    * CstSegmentsPage::run:
-   * @k: the number of segments the user asked for
    *
-   * The user wants the segments found again.
+   * The user wants the segments found again, with the options of the model panel
+   * (cst_segments_page_get_options()).
    */
   signals[RUN] = g_signal_new ("run", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                               G_TYPE_NONE, 1, G_TYPE_UINT);
+                               G_TYPE_NONE, 0);
+
+  /**
+   * CstSegmentsPage::open-segment:
+   * @segment: the segment's index
+   *
+   * The user wants to see a segment up close: its differences and its people.
+   */
+  signals[OPEN_SEGMENT] = g_signal_new ("open-segment", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                        NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
   g_type_ensure (CST_TYPE_CHART_VIEW);
+  g_type_ensure (CST_TYPE_MODEL_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/constellate/Constellate/cst-segments-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CstSegmentsPage, flap);
+  gtk_widget_class_bind_template_child (widget_class, CstSegmentsPage, model_panel);
   gtk_widget_class_bind_template_child (widget_class, CstSegmentsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, CstSegmentsPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, CstSegmentsPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, CstSegmentsPage, reason_label);
   gtk_widget_class_bind_template_child (widget_class, CstSegmentsPage, summary_label);
-  gtk_widget_class_bind_template_child (widget_class, CstSegmentsPage, k_spin);
   gtk_widget_class_bind_template_child (widget_class, CstSegmentsPage, run_button);
   gtk_widget_class_bind_template_child (widget_class, CstSegmentsPage, map_view);
   gtk_widget_class_bind_template_child (widget_class, CstSegmentsPage, sizes_view);
+  gtk_widget_class_bind_template_child (widget_class, CstSegmentsPage, heatmap_frame);
+  gtk_widget_class_bind_template_child (widget_class, CstSegmentsPage, heatmap_view);
+  gtk_widget_class_bind_template_child (widget_class, CstSegmentsPage, kchoice_frame);
+  gtk_widget_class_bind_template_child (widget_class, CstSegmentsPage, kchoice_view);
   gtk_widget_class_bind_template_child (widget_class, CstSegmentsPage, cards_box);
+  gtk_widget_class_bind_template_callback (widget_class, card_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "segments.run", NULL, run_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -288,6 +399,8 @@ cst_segments_page_init (CstSegmentsPage *self)
 
   /* The map and the bars show the same segments: selecting one selects it in both. */
   g_object_bind_property (self->map_view, "selected", self->sizes_view, "selected",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->map_view, "selected", self->heatmap_view, "selected",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (dark_changed_cb), self, G_CONNECT_SWAPPED);
@@ -334,21 +447,26 @@ cst_segments_page_set_empty_message (CstSegmentsPage *self,
                                                        "then groups your customers by how they buy."));
 }
 
-guint
-cst_segments_page_get_k (CstSegmentsPage *self)
-{
-  g_return_val_if_fail (CST_IS_SEGMENTS_PAGE (self), 0);
-
-  return gtk_spin_button_get_value_as_int (self->k_spin);
-}
-
+/**
+ * cst_segments_page_get_options:
+ * @options: (out caller-allocates): the model panel's options; clear with
+ *   cst_segmentation_options_clear()
+ */
 void
-cst_segments_page_set_k (CstSegmentsPage *self,
-                         guint            k)
+cst_segments_page_get_options (CstSegmentsPage        *self,
+                               CstSegmentationOptions *options)
 {
   g_return_if_fail (CST_IS_SEGMENTS_PAGE (self));
 
-  gtk_spin_button_set_value (self->k_spin, k);
+  cst_model_panel_get_options (self->model_panel, options);
+}
+
+CstModelPanel *
+cst_segments_page_get_model_panel (CstSegmentsPage *self)
+{
+  g_return_val_if_fail (CST_IS_SEGMENTS_PAGE (self), NULL);
+
+  return self->model_panel;
 }
 
 /* While a job runs, the page shows its last result but cannot start another run. */

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "cst-chart-view.h"
+#include "cst-model-panel.h"
 #include "models/cst-segmentation.h"
 
 G_BEGIN_DECLS
@@ -17,9 +18,9 @@ void                   cst_segments_page_set_segmentation (CstSegmentsPage *self
 const CstSegmentation *cst_segments_page_get_segmentation (CstSegmentsPage *self);
 void                   cst_segments_page_set_empty_message (CstSegmentsPage *self,
                                                             const char      *message);
-guint                  cst_segments_page_get_k            (CstSegmentsPage *self);
-void                   cst_segments_page_set_k            (CstSegmentsPage *self,
-                                                           guint            k);
+void                   cst_segments_page_get_options      (CstSegmentsPage        *self,
+                                                           CstSegmentationOptions *options);
+CstModelPanel         *cst_segments_page_get_model_panel  (CstSegmentsPage *self);
 void                   cst_segments_page_set_busy         (CstSegmentsPage *self,
                                                            gboolean         busy);
 guint                  cst_segments_page_get_n_cards      (CstSegmentsPage *self);

@@ -9,6 +9,7 @@
 
 #include "cst-job-bar.h"
 #include "cst-pipeline.h"
+#include "cst-segment-dialog.h"
 #include "cst-segments-page.h"
 #include "cst-window.h"
 
@@ -66,6 +67,7 @@ job_data_free (gpointer data)
 
   g_free (job_data->project_path);
   g_strfreev (job_data->files);
+  cst_segmentation_options_clear (&job_data->options);
   g_clear_object (&job_data->job);
   g_free (job_data);
 }
@@ -433,18 +435,33 @@ start_job (CstWindow  *self,
 }
 
 static void
-segments_run_cb (CstWindow *self,
-                 guint      k)
+segments_run_cb (CstWindow *self)
 {
   JobData *data;
 
   if (self->project_path == NULL || self->job != NULL)
     return;
 
-  g_settings_set_int (self->settings, "segment-count", k);
   data = job_data_new (self, JOB_SEGMENT);
+  cst_segmentation_options_clear (&data->options);
+  cst_segments_page_get_options (self->segments_page, &data->options);
+  if (data->options.method == CST_SEGMENTATION_DISCOVER)
+    g_settings_set_int (self->settings, "segment-count", data->options.k);
   data->project_path = g_strdup (self->project_path);
   start_job (self, data, _("Finding segments"));
+}
+
+static void
+open_segment_cb (CstWindow *self,
+                 guint      segment)
+{
+  const CstSegmentation *seg = cst_segments_page_get_segmentation (self->segments_page);
+  CstSegmentDialog *dialog;
+
+  if (seg == NULL || self->project_path == NULL || segment >= seg->k)
+    return;
+  dialog = cst_segment_dialog_new (GTK_WINDOW (self), self->project_path, seg, segment);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -613,6 +630,7 @@ cst_window_class_init (CstWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstWindow, job_bar);
   gtk_widget_class_bind_template_callback (widget_class, recent_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, segments_run_cb);
+  gtk_widget_class_bind_template_callback (widget_class, open_segment_cb);
 
   gtk_widget_class_install_action (widget_class, "win.try-sample", NULL, try_sample_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
@@ -644,7 +662,6 @@ cst_window_init (CstWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
-  cst_segments_page_set_k (self->segments_page, g_settings_get_int (self->settings, "segment-count"));
   update_recent (self);
   update_actions (self);
 }

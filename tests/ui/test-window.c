@@ -3,10 +3,12 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "../cst-test-util.h"
 #include "cst-application.h"
 #include "cst-pipeline.h"
+#include "cst-segment-dialog.h"
 #include "cst-segments-page.h"
 #include "cst-window.h"
 
@@ -64,16 +66,34 @@ find_button (GtkWidget  *root,
   return NULL;
 }
 
-static GtkSpinButton *
-find_spin (GtkWidget *root)
+static GtkFlowBox *
+find_flow_box (GtkWidget *root)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
     {
-      GtkSpinButton *found;
+      GtkFlowBox *found;
 
-      if (GTK_IS_SPIN_BUTTON (child))
-        return GTK_SPIN_BUTTON (child);
-      if ((found = find_spin (child)) != NULL)
+      if (GTK_IS_FLOW_BOX (child))
+        return GTK_FLOW_BOX (child);
+      if ((found = find_flow_box (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Finds the combo row whose title mentions @word, as a person reads the panel. */
+static AdwComboRow *
+find_combo_row (GtkWidget  *root,
+                const char *word)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      AdwComboRow *found;
+
+      if (ADW_IS_COMBO_ROW (child) &&
+          strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), word) != NULL)
+        return ADW_COMBO_ROW (child);
+      if ((found = find_combo_row (child, word)) != NULL)
         return found;
     }
   return NULL;
@@ -168,7 +188,7 @@ test_window_sample_path (void)
   g_assert_true (cst_window_has_project (window));
   g_assert_true (g_file_test (project, G_FILE_TEST_IS_REGULAR));
   g_assert_cmpstr (cst_window_get_visible_page (window), ==, "segments");
-  g_assert_cmpuint (cst_segments_page_get_k (page), ==, 4);
+  /* The number of segments was chosen automatically: the sample has four planted groups. */
   g_assert_cmpuint (cst_segments_page_get_n_cards (page), ==, 4);
 
   /* The map draws real pixels in several segment colours into an offscreen texture. */
@@ -190,14 +210,78 @@ test_window_sample_path (void)
   g_assert_cmpuint (n_marked, >, (guint) (width * height / 50));
   g_assert_cmpuint (n_colours, >=, 4);
 
-  /* Ask for five segments with the spin button and the Find Segments button. */
-  gtk_spin_button_set_value (find_spin (GTK_WIDGET (page)), 5);
+  /* Ask for five segments in the model panel and press Find Segments. */
+  adw_combo_row_set_selected (find_combo_row (GTK_WIDGET (page), "segments"), 4);
   g_signal_emit_by_name (find_button (GTK_WIDGET (page), "segments.run"), "clicked");
   g_assert_true (cst_window_is_busy (window));
   iterate_until_idle (window, 120);
   g_assert_cmpuint (cst_segments_page_get_n_cards (page), ==, 5);
 
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static GtkWindow *
+find_segment_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (CST_IS_SEGMENT_DIALOG (window))
+        return window;
+    }
+  return NULL;
+}
+
+static void
+test_window_segment_detail (void)
+{
+  CstWindow *window = new_window ();
+  g_autofree char *project = sample_project_path ();
+  g_autoptr(GFile) file = g_file_new_for_path (project);
+  g_autofree char *dir = g_dir_make_tmp ("constellate-export-XXXXXX", NULL);
+  g_autofree char *csv = g_build_filename (dir, "members.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  CstSegmentsPage *page;
+  const CstSegmentation *seg;
+  GtkWidget *card;
+  CstSegmentDialog *dialog;
+  gint64 deadline;
+  guint lines = 0;
+
+  g_test_summary ("A segment card opens the segment's people, who export as CSV");
+  cst_window_open_project (window, file);
+  iterate_until_idle (window, 60);
+  page = cst_window_get_segments_page (window);
+  seg = cst_segments_page_get_segmentation (page);
+  g_assert_nonnull (seg);
+
+  /* Click the first card. */
+  card = gtk_widget_get_first_child (GTK_WIDGET (find_flow_box (GTK_WIDGET (page))));
+  g_assert_true (GTK_IS_FLOW_BOX_CHILD (card));
+  g_signal_emit_by_name (card, "activate");
+  dialog = CST_SEGMENT_DIALOG (find_segment_dialog ());
+  g_assert_nonnull (dialog);
+
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (cst_segment_dialog_is_loading (dialog) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (cst_segment_dialog_get_n_members (dialog), ==, seg->sizes[0]);
+
+  g_assert_true (cst_segment_dialog_export (dialog, csv, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (csv, &contents, NULL, &error));
+  g_assert_true (g_str_has_prefix (contents, "email,first_name,last_name,orders,total_spend,last_order\n"));
+  for (const char *p = contents; *p != '\0'; p++)
+    lines += *p == '\n';
+  g_assert_cmpuint (lines, ==, seg->sizes[0] + 1);
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
+  cst_test_remove_dir (dir);
 }
 
 static void
@@ -267,6 +351,7 @@ main (int   argc,
   g_test_add_func ("/cst/window/sample-path", test_window_sample_path);
   g_test_add_func ("/cst/window/cancel", test_window_cancel);
   g_test_add_func ("/cst/window/reopen", test_window_reopen);
+  g_test_add_func ("/cst/window/segment-detail", test_window_segment_detail);
   status = g_test_run ();
 
   g_clear_object (&app);
