@@ -519,6 +519,13 @@ cst_features_compute (CstStore         *store,
     add_note (notes, _("The orders come through one sales channel or name none, so the channel mix is not used."));
   if (scan.n_engagement == 0)
     add_note (notes, _("There is no email engagement file, so email open and click rates are not used."));
+  else
+    {
+      if (!has_clicks)
+        add_note (notes, _("The email engagement has no clicks, so the click rate is not used."));
+      if (!has_engagement_time)
+        add_note (notes, _("The email engagement has no send dates, so the days since the last email open are not used."));
+    }
   g_ptr_array_add (names, NULL);
   g_ptr_array_add (notes, NULL);
 

@@ -23,6 +23,13 @@
  * Rousseeuw 1990 call 0.51–0.70 "a reasonable structure", 0.26–0.50 "weak"; customer data
  * rarely reaches 0.7, so the words are one step kinder to the data and say nothing stronger
  * than "clearly"). */
+/* How much separation the recommendation gives up for fewer segments: a k whose silhouette is
+ * within this fraction of the best eligible one counts as "almost as good". Silhouettes of
+ * customer data creep up slowly with k as big groups are cut into similar halves (on the sample
+ * data 0.297 at its four planted groups, 0.325 at eight); fewer segments are easier to act on,
+ * so the smallest almost-as-good k wins — the parsimony of the one-standard-error rule. */
+#define SILHOUETTE_TOLERANCE 0.10
+
 #define CLEAR_SILHOUETTE      0.5
 #define REASONABLE_SILHOUETTE 0.25
 
@@ -383,6 +390,15 @@ describe_neighbour (const CstKChoice *chosen,
                                            "%u would split a group into similar parts", k), k);
     }
 
+  /* A bigger k that separates only a little better lost on purpose: fewer segments win when
+   * they are almost as good (see cst_auto_k_recommend()). */
+  if (k > chosen->k && other->silhouette > chosen->silhouette &&
+      other->silhouette - chosen->silhouette <= SILHOUETTE_TOLERANCE * fabs (other->silhouette))
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u would separate only slightly better, with more segments to act on",
+                                         "%u would separate only slightly better, with more segments to act on",
+                                         k), k);
+
   /* Only when describing a k other than the recommended one can a neighbour separate better. */
   if (other->silhouette > chosen->silhouette)
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -485,13 +501,6 @@ cst_auto_k_options_init (CstAutoKOptions *options)
   options->minibatch_above = 50000;
   options->use_float32 = FALSE;
 }
-
-/* How much separation the recommendation gives up for fewer segments: a k whose silhouette is
- * within this fraction of the best eligible one counts as "almost as good". Silhouettes of
- * customer data creep up slowly with k as big groups are cut into similar halves (on the sample
- * data 0.297 at its four planted groups, 0.325 at eight); fewer segments are easier to act on,
- * so the smallest almost-as-good k wins — the parsimony of the one-standard-error rule. */
-#define SILHOUETTE_TOLERANCE 0.10
 
 /**
  * cst_auto_k_recommend:

@@ -1158,7 +1158,8 @@ assign_rows (Workspace *ws,
       computed += ws->chunk_value[(gsize) chunk * MAX_TRIALS];
     }
 
-  g_debug ("assignment: distances of %.0f rows of %zu, %zu changed", computed, ws->rows, changed);
+  /* Per-iteration detail is too chatty for G_MESSAGES_DEBUG=all; keep it for debugging. */
+  (void) computed;
 
   ws->assign_all = FALSE;
 
