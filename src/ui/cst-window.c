@@ -360,6 +360,15 @@ show_summary (CstWindow          *self,
   cst_segments_page_set_segmentation (self->segments_page, g_steal_pointer (&summary->segmentation));
   cst_segments_page_set_empty_message (self->segments_page, summary->note);
 
+  /* A run that found no segments keeps the earlier ones on screen: say why nothing changed. */
+  if (summary->note != NULL && cst_segments_page_get_segmentation (self->segments_page) != NULL)
+    {
+      AdwToast *toast = adw_toast_new (summary->note);
+
+      adw_toast_set_timeout (toast, 8);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
+
   gtk_stack_set_visible_child_name (self->main_stack, "project");
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, TRUE);
   if (!had_project)
