@@ -406,7 +406,9 @@ build_content (CstSegmentDialog      *self,
                                   seg->rest_means + (gsize) segment * seg->n_features,
                                   format_feature_value, self);
   cst_chart_view_set_n_items (CST_CHART_VIEW (chart), cst_difference_model_get_n_bars (model));
-  gtk_widget_set_size_request (chart, -1, 110 + 26 * MIN (seg->n_features, 16));
+  /* The eight strongest differences tell the story; the heatmap on the page has them all. */
+  cst_difference_model_set_max_bars (model, 8);
+  gtk_widget_set_size_request (chart, -1, 110 + 26 * MIN (seg->n_features, 8));
   cst_chart_view_set_chart (CST_CHART_VIEW (chart), g_steal_pointer (&model), (GDestroyNotify) cst_difference_model_free,
                             (CstChartPaintFunc) cst_chart_difference_paint,
                             (CstChartHitTestFunc) cst_chart_difference_hit_test,
@@ -474,7 +476,7 @@ cst_segment_dialog_new (GtkWindow             *parent,
                        "transient-for", parent,
                        "modal", TRUE,
                        "default-width", 900,
-                       "default-height", 760,
+                       "default-height", 820,
                        "title", segmentation->segment_names[segment],
                        NULL);
   self->project_path = g_strdup (project_path);
