@@ -275,6 +275,66 @@ test_pipeline_no_orders (Fixture       *f,
   cst_pipeline_summary_clear (&summary);
 }
 
+/* The UCI Online Retail invoices (SOURCE.md: 541,909 lines, 135,080 without a CustomerID,
+ * 4,372 customers): keyed by customer number, valued as price × quantity, one order per invoice,
+ * cancellations as returns. */
+static void
+test_pipeline_online_retail (void)
+{
+  g_autofree char *xz = cst_test_shared_data ("online-retail/Online_Retail.csv.xz");
+  g_autofree char *dir = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *project = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) xz_process = NULL;
+  g_autoptr(GError) error = NULL;
+  CstSegmentationOptions options;
+  CstPipelineSummary summary = { 0 };
+  const char *files[2] = { NULL, NULL };
+
+  g_autofree char *xz_program = g_find_program_in_path ("xz");
+
+  if (xz == NULL || xz_program == NULL)
+    {
+      g_test_skip ("The shared Online Retail data set or xz is not available");
+      return;
+    }
+
+  dir = g_dir_make_tmp ("constellate-retail-XXXXXX", NULL);
+  csv = g_build_filename (dir, "online-retail.csv", NULL);
+  project = g_build_filename (dir, "retail.constellate", NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_set_stdout_file_path (launcher, csv);
+  xz_process = g_subprocess_launcher_spawn (launcher, &error, "xz", "-dc", xz, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (xz_process, NULL, &error));
+  g_assert_no_error (error);
+
+  files[0] = csv;
+  cst_segmentation_options_init (&options);
+  g_assert_true (cst_pipeline_create_from_files (project, files, &options, &summary, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (summary.n_rows, ==, 541909);
+  g_assert_cmpuint (summary.n_rejected, ==, 135080);
+  g_assert_cmpuint (summary.n_people, ==, 4372);
+  g_assert_nonnull (summary.segmentation);
+  g_assert_true (summary.segmentation->auto_k);
+  g_assert_cmpuint (summary.segmentation->n_people, >=, 4300);
+  for (guint s = 0; s < summary.segmentation->k; s++)
+    {
+      g_assert_false (g_str_has_prefix (summary.segmentation->segment_names[s], "Segment "));
+      g_test_message ("Online Retail segment %u: %s (%zu)", s, summary.segmentation->segment_names[s],
+                      summary.segmentation->sizes[s]);
+    }
+  g_test_message ("Online Retail: %s; import %.2f s, people %.2f s, segments %.2f s",
+                  summary.segmentation->reason, summary.seconds_import, summary.seconds_identity,
+                  summary.seconds_segment);
+
+  cst_pipeline_summary_clear (&summary);
+  cst_test_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -284,6 +344,7 @@ main (int   argc,
   g_test_add ("/cst/pipeline/sample-path", Fixture, NULL, fixture_set_up, test_pipeline_sample_path, fixture_tear_down);
   g_test_add ("/cst/pipeline/bad-file", Fixture, NULL, fixture_set_up, test_pipeline_bad_file, fixture_tear_down);
   g_test_add ("/cst/pipeline/no-orders", Fixture, NULL, fixture_set_up, test_pipeline_no_orders, fixture_tear_down);
+  g_test_add_func ("/cst/pipeline/online-retail", test_pipeline_online_retail);
   g_test_add ("/cst/pipeline/cancel", Fixture, NULL, fixture_set_up, test_pipeline_cancel, fixture_tear_down);
 
   return g_test_run ();

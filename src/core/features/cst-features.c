@@ -73,6 +73,7 @@ typedef struct
   gint64 first_time;
   gint64 last_time;
   gint64 prev_time;
+  double lines;
   double orders;
   double spend;
   double weekend;
@@ -106,6 +107,14 @@ typedef struct
   GCancellable *cancellable;
   gsize         n_seen;
   gint64        max_time;
+  /* The order being read: its lines are added up before it counts. */
+  gboolean      open;
+  char         *order_id;
+  gint64        order_time;
+  double        order_amount;
+  gboolean      order_discounted;
+  gboolean      order_discount_known;
+  int           order_channel;
   gsize         n_with_category;
   gsize         n_with_channel;
   gsize         n_engagement;
@@ -270,56 +279,108 @@ finish_categories (Scan *scan)
   memset (scan->person_categories->data, 0, sizeof (guint) * scan->person_categories->len);
 }
 
+/* An order counts once all its lines are read: its time, weekday and channel once, its amount
+ * added to the spend. An order whose lines add up to nothing or less (a cancellation or a
+ * return) reduces the spend but is not an order. */
+static void
+finish_order (Scan *scan)
+{
+  Accumulator *a;
+  int weekday, hour;
+
+  if (!scan->open)
+    return;
+  scan->open = FALSE;
+  g_clear_pointer (&scan->order_id, g_free);
+
+  a = &g_array_index (scan->acc, Accumulator, scan->acc->len - 1);
+  a->spend += scan->order_amount;
+  if (scan->order_amount <= 0.0)
+    return;
+
+  /* Orders arrive sorted by time within a person, so gaps are differences of neighbours. */
+  if (a->orders > 0)
+    {
+      double gap = (scan->order_time - a->prev_time) / SECONDS_PER_DAY;
+
+      a->gap_sum += gap;
+      a->gap_sq_sum += gap * gap;
+      a->gaps += 1;
+    }
+  else
+    a->first_time = scan->order_time;
+  a->prev_time = scan->order_time;
+  a->last_time = scan->order_time;
+  a->orders += 1;
+  weekday = weekday_of (scan->order_time);
+  hour = hour_of (scan->order_time);
+  a->weekend += (weekday == 0 || weekday == 6);
+  a->evening += (hour >= 18 || hour < 6);
+  if (scan->order_discount_known)
+    {
+      a->discount_known += 1;
+      a->discounted += scan->order_discounted;
+    }
+  if (scan->order_channel >= 0)
+    {
+      g_array_index (scan->channel_totals, guint, scan->order_channel)++;
+      if (scan->order_channel < MAX_SEEN_CHANNELS)
+        g_array_index (scan->channel_counts, guint, a->channel_offset + scan->order_channel)++;
+    }
+  scan->max_time = MAX (scan->max_time, scan->order_time);
+}
+
 static gboolean
 scan_order (gint64      person_id,
             gint64      event_time,
             double      amount,
             double      discount,
+            const char *order_id,
             const char *category,
             const char *channel,
             gpointer    user_data)
 {
   Scan *scan = user_data;
   Accumulator *a;
-  int weekday, hour;
+  gboolean new_person;
 
-  if (scan->people->len == 0 ||
-      g_array_index (scan->people, gint64, scan->people->len - 1) != person_id)
+  new_person = scan->people->len == 0 ||
+               g_array_index (scan->people, gint64, scan->people->len - 1) != person_id;
+
+  /* A line of the order being read: same person, same order number. */
+  if (!new_person && scan->open && order_id != NULL && scan->order_id != NULL &&
+      g_str_equal (order_id, scan->order_id))
     {
-      Accumulator fresh = { .first_time = event_time, .last_time = event_time, .prev_time = CST_NO_TIME,
-                            .first_sent = CST_NO_TIME, .last_open = CST_NO_TIME };
+      scan->order_amount += amount;
+    }
+  else
+    {
+      finish_order (scan);
+      if (new_person)
+        {
+          Accumulator fresh = { .prev_time = CST_NO_TIME, .first_sent = CST_NO_TIME, .last_open = CST_NO_TIME };
 
-      finish_categories (scan);
-      fresh.channel_offset = scan->channel_counts->len;
-      g_array_set_size (scan->channel_counts, scan->channel_counts->len + MAX_SEEN_CHANNELS);
-      g_array_append_val (scan->people, person_id);
-      g_array_append_val (scan->acc, fresh);
+          finish_categories (scan);
+          fresh.channel_offset = scan->channel_counts->len;
+          g_array_set_size (scan->channel_counts, scan->channel_counts->len + MAX_SEEN_CHANNELS);
+          g_array_append_val (scan->people, person_id);
+          g_array_append_val (scan->acc, fresh);
+        }
+      scan->open = TRUE;
+      scan->order_id = g_strdup (order_id);
+      scan->order_time = event_time;
+      scan->order_amount = amount;
+      scan->order_discounted = FALSE;
+      scan->order_discount_known = FALSE;
+      scan->order_channel = -1;
     }
 
   a = &g_array_index (scan->acc, Accumulator, scan->acc->len - 1);
-
-  /* Orders arrive sorted by time within a person, so gaps are differences of neighbours. */
-  if (a->prev_time != CST_NO_TIME)
-    {
-      double gap = (event_time - a->prev_time) / SECONDS_PER_DAY;
-
-      a->gap_sum += gap;
-      a->gap_sq_sum += gap * gap;
-      a->gaps += 1;
-    }
-  a->prev_time = event_time;
-  a->first_time = MIN (a->first_time, event_time);
-  a->last_time = MAX (a->last_time, event_time);
-  a->orders += 1;
-  a->spend += amount;
-  weekday = weekday_of (event_time);
-  hour = hour_of (event_time);
-  a->weekend += (weekday == 0 || weekday == 6);
-  a->evening += (hour >= 18 || hour < 6);
+  a->lines += 1;
   if (!isnan (discount))
     {
-      a->discount_known += 1;
-      a->discounted += discount > 0.005;
+      scan->order_discount_known = TRUE;
+      scan->order_discounted |= discount > 0.005;
     }
 
   if (category != NULL && category[0] != '\0')
@@ -338,13 +399,9 @@ scan_order (gint64      person_id,
 
       if (id >= scan->channel_totals->len)
         g_array_set_size (scan->channel_totals, id + 1);
-      g_array_index (scan->channel_totals, guint, id)++;
-      if (id < MAX_SEEN_CHANNELS)
-        g_array_index (scan->channel_counts, guint, a->channel_offset + id)++;
+      scan->order_channel = id;
       scan->n_with_channel++;
     }
-
-  scan->max_time = MAX (scan->max_time, event_time);
 
   /* Checking the cancellable on every row would cost more than the row itself. */
   if ((++scan->n_seen & 0xfff) == 0 && g_cancellable_is_cancelled (scan->cancellable))
@@ -448,15 +505,31 @@ cst_features_compute (CstStore         *store,
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) channel_order = g_array_new (FALSE, FALSE, sizeof (guint));
-  Scan scan = { people, acc, categories, channels, channel_names, channel_totals, channel_counts,
-                person_categories, cancellable, 0, G_MININT64, 0, 0, 0 };
+  Scan scan = {
+    .people = people,
+    .acc = acc,
+    .categories = categories,
+    .channels = channels,
+    .channel_names = channel_names,
+    .channel_totals = channel_totals,
+    .channel_counts = channel_counts,
+    .person_categories = person_categories,
+    .cancellable = cancellable,
+    .max_time = G_MININT64,
+    .order_channel = -1,
+  };
+  g_autoptr(GArray) kept = g_array_new (FALSE, FALSE, sizeof (guint));
   gboolean has_discount = FALSE, has_clicks = FALSE, has_engagement_time = FALSE;
   gsize total_orders = 0;
   gint64 n_people = 0;
 
   cst_progress_report (progress, progress_data, 0.0, _("Reading orders"));
   if (!cst_store_foreach_order (store, identity_run, scan_order, &scan, error))
-    return NULL;
+    {
+      g_free (scan.order_id);
+      return NULL;
+    }
+  finish_order (&scan);
   finish_categories (&scan);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
@@ -464,6 +537,11 @@ cst_features_compute (CstStore         *store,
   cst_progress_report (progress, progress_data, 0.6, _("Reading email engagement"));
   if (!cst_store_foreach_engagement (store, identity_run, scan_engagement, &scan, error))
     return NULL;
+
+  /* Someone whose every order was cancelled or returned has no buying behaviour to describe. */
+  for (guint i = 0; i < acc->len; i++)
+    if (g_array_index (acc, Accumulator, i).orders > 0)
+      g_array_append_val (kept, i);
 
   for (guint i = 0; i < acc->len; i++)
     {
@@ -530,16 +608,18 @@ cst_features_compute (CstStore         *store,
   g_ptr_array_add (notes, NULL);
 
   table = g_new0 (CstFeatureTable, 1);
-  table->rows = people->len;
+  table->rows = kept->len;
   table->cols = names->len - 1;
   table->names = (char **) g_ptr_array_steal (names, NULL);
   table->notes = (char **) g_ptr_array_steal (notes, NULL);
   table->values = g_new0 (double, table->rows * table->cols);
   table->n_missing = g_new0 (gsize, table->cols);
-  table->person_ids = g_memdup2 (people->data, sizeof (gint64) * people->len);
+  table->person_ids = g_new (gint64, kept->len);
+  for (guint i = 0; i < kept->len; i++)
+    table->person_ids[i] = g_array_index (people, gint64, g_array_index (kept, guint, i));
   cst_store_get_latest_identity_run (store, &n_people);
-  table->n_skipped = n_people > (gint64) people->len ? n_people - people->len : 0;
-  table->reference_time = people->len > 0 ? scan.max_time + (gint64) SECONDS_PER_DAY : 0;
+  table->n_skipped = n_people > (gint64) kept->len ? n_people - kept->len : 0;
+  table->reference_time = kept->len > 0 ? scan.max_time + (gint64) SECONDS_PER_DAY : 0;
 
   for (guint f = 0; f < table->cols; f++)
     {
@@ -551,7 +631,7 @@ cst_features_compute (CstStore         *store,
 
       for (gsize i = 0; i < table->rows; i++)
         {
-          const Accumulator *a = &g_array_index (acc, Accumulator, i);
+          const Accumulator *a = &g_array_index (acc, Accumulator, g_array_index (kept, guint, i));
           double v;
 
           if (g_str_equal (name, CST_FEATURE_RECENCY))
@@ -584,7 +664,7 @@ cst_features_compute (CstStore         *store,
           else if (g_str_equal (name, CST_FEATURE_EVENING))
             v = a->evening / a->orders;
           else if (g_str_equal (name, CST_FEATURE_TOP_CATEGORY))
-            v = a->n_categories > 0 ? a->top_category_count / a->orders : NAN;
+            v = a->n_categories > 0 ? a->top_category_count / a->lines : NAN;
           else if (g_str_equal (name, CST_FEATURE_CATEGORIES))
             v = a->n_categories > 0 ? a->n_categories : NAN;
           else if (g_str_equal (name, CST_FEATURE_DISCOUNT))

@@ -111,11 +111,12 @@ match_record (gint64      record_id,
 
   if (normalized != NULL)
     key = g_strconcat ("email:", normalized, NULL);
+  else if (customer_key != NULL && customer_key[0] != '\0')
+    key = g_strconcat ("customer:", customer_key, NULL);
   else
-    {
-      key = g_strdup_printf ("record:%" G_GINT64_FORMAT, record_id);
-      m->n_without_email++;
-    }
+    key = g_strdup_printf ("record:%" G_GINT64_FORMAT, record_id);
+  if (normalized == NULL)
+    m->n_without_email++;
 
   person = g_hash_table_lookup (m->by_key, key);
   if (person == NULL)
@@ -148,7 +149,8 @@ match_record (gint64      record_id,
  * @report: (out caller-allocates) (optional): what was done
  *
  * Makes one person of all records that share a normalized email address; a record without a
- * usable address becomes a person of its own. The result is stored as a new identity run in
+ * usable address but with a customer number joins the records with that number (as in an
+ * invoice export keyed by customer); any other record becomes a person of its own. The result is stored as a new identity run in
  * one transaction: on error or cancellation the project is unchanged. Cost: linear in the
  * number of records.
  */

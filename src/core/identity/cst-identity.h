@@ -14,7 +14,8 @@ typedef struct
   gint64 run_id;
   gsize  n_records;
   gsize  n_people;
-  gsize  n_without_email;  /* records that became a person of their own */
+  gsize  n_without_email;  /* records without a usable email address (matched by customer
+                           * number, or a person of their own) */
   double seconds;
 } CstIdentityReport;
 

@@ -35,17 +35,18 @@ typedef enum
   ROLE_CAMPAIGN,
   ROLE_OPENED,
   ROLE_CLICKED,
+  ROLE_UNIT_PRICE,
   N_ROLES
 } Role;
 
 typedef struct
 {
   const char *description;      /* for error messages */
-  const char *names[8];         /* header spellings, normalised: lower case, '_' for ' ' and '-' */
+  const char *names[12];        /* header spellings, normalised: lower case, '_' for ' ' and '-' */
 } RoleInfo;
 
 static const RoleInfo roles[N_ROLES] = {
-  [ROLE_CUSTOMER_KEY] = { N_("customer number"), { "customer_id", "contact_id", "customer_number", "customer" } },
+  [ROLE_CUSTOMER_KEY] = { N_("customer number"), { "customer_id", "customerid", "contact_id", "customer_number", "customer" } },
   [ROLE_EMAIL] = { N_("email address"), { "email", "e_mail", "email_address", "customer_email", "mail" } },
   [ROLE_FIRST_NAME] = { N_("first name"), { "first_name", "firstname", "given_name" } },
   [ROLE_LAST_NAME] = { N_("last name"), { "last_name", "lastname", "surname", "family_name" } },
@@ -54,8 +55,8 @@ static const RoleInfo roles[N_ROLES] = {
   [ROLE_CITY] = { N_("city"), { "city", "town" } },
   [ROLE_COUNTRY] = { N_("country"), { "country", "country_code" } },
   [ROLE_CONSENT] = { N_("newsletter consent"), { "newsletter_consent", "consent", "accepts_marketing", "opt_in" } },
-  [ROLE_ORDER_ID] = { N_("order number"), { "order_id", "order_number", "order_no" } },
-  [ROLE_TIME] = { N_("date"), { "order_date", "created_at", "date", "sent_at", "timestamp", "event_time", "paid_at" } },
+  [ROLE_ORDER_ID] = { N_("order number"), { "order_id", "order_number", "order_no", "invoiceno", "invoice_no", "invoice" } },
+  [ROLE_TIME] = { N_("date"), { "order_date", "created_at", "date", "sent_at", "timestamp", "event_time", "paid_at", "invoicedate", "invoice_date" } },
   [ROLE_AMOUNT] = { N_("amount"), { "amount", "total", "order_total", "revenue", "total_price" } },
   [ROLE_QUANTITY] = { N_("number of items"), { "items", "quantity", "qty", "item_count" } },
   [ROLE_CATEGORY] = { N_("category"), { "category", "product_category" } },
@@ -64,12 +65,28 @@ static const RoleInfo roles[N_ROLES] = {
   [ROLE_CAMPAIGN] = { N_("campaign"), { "campaign", "campaign_name", "campaign_title" } },
   [ROLE_OPENED] = { N_("email opens"), { "opened", "open", "opens" } },
   [ROLE_CLICKED] = { N_("email clicks"), { "clicked", "click", "clicks" } },
+  [ROLE_UNIT_PRICE] = { N_("unit price"), { "unitprice", "unit_price", "price", "item_price" } },
 };
 
-/* Roles a file of each kind cannot do without. */
+/* Roles a file of each kind cannot do without. Who: an email address, or else a customer
+ * number; an order's value: its amount, or else a unit price (times the quantity). */
 static const Role required_contacts[] = { ROLE_EMAIL };
 static const Role required_orders[] = { ROLE_EMAIL, ROLE_TIME, ROLE_AMOUNT };
 static const Role required_engagement[] = { ROLE_EMAIL, ROLE_OPENED };
+
+static Role
+stand_in (Role role)
+{
+  switch (role)
+    {
+    case ROLE_EMAIL:
+      return ROLE_CUSTOMER_KEY;
+    case ROLE_AMOUNT:
+      return ROLE_UNIT_PRICE;
+    default:
+      return N_ROLES;
+    }
+}
 
 G_DEFINE_QUARK (cst-import-error-quark, cst_import_error)
 
@@ -126,11 +143,11 @@ cst_import_guess_kind (const char * const *header,
   map_columns (header, columns);
   if (columns[ROLE_OPENED] >= 0 || columns[ROLE_CAMPAIGN] >= 0)
     *kind = CST_SOURCE_ENGAGEMENT;
-  else if (columns[ROLE_AMOUNT] >= 0 && columns[ROLE_TIME] >= 0)
+  else if ((columns[ROLE_AMOUNT] >= 0 || columns[ROLE_UNIT_PRICE] >= 0) && columns[ROLE_TIME] >= 0)
     *kind = CST_SOURCE_ORDERS;
   else
     *kind = CST_SOURCE_CONTACTS;
-  return columns[ROLE_EMAIL] >= 0;
+  return columns[ROLE_EMAIL] >= 0 || columns[ROLE_CUSTOMER_KEY] >= 0;
 }
 
 /**
@@ -286,9 +303,28 @@ parse_row (CstCsvReader        *reader,
     {
       double quantity;
 
-      if (!parse_number (text, &quantity) || quantity < 0 || quantity != floor (quantity) || quantity > G_MAXINT)
+      /* Negative quantities are returns, as invoice exports write them. */
+      if (!parse_number (text, &quantity) || quantity != floor (quantity) || fabs (quantity) > G_MAXINT)
         REJECT (ROLE_QUANTITY, _("Column “%s”: “%s” is not a whole number"), text);
-      record->quantity = (int) quantity;
+      record->quantity = quantity >= 0 ? (int) quantity : -1;
+    }
+
+  if (isnan (record->amount) && (text = field (reader, columns, ROLE_UNIT_PRICE)) != NULL)
+    {
+      double price;
+
+      if (!parse_number (text, &price))
+        REJECT (ROLE_UNIT_PRICE, _("Column “%s”: “%s” is not an amount"), text);
+      /* A line of an invoice: its value is the price times the quantity (negative for returns). */
+      if ((text = field (reader, columns, ROLE_QUANTITY)) != NULL)
+        {
+          double quantity;
+
+          if (!parse_number (text, &quantity))
+            REJECT (ROLE_QUANTITY, _("Column “%s”: “%s” is not a number"), text);
+          price *= quantity;
+        }
+      record->amount = price;
     }
 
   if ((text = field (reader, columns, ROLE_OPENED)) != NULL && (record->opened = parse_flag (text)) == -2)
@@ -299,6 +335,10 @@ parse_row (CstCsvReader        *reader,
 
 #undef REJECT
 
+  /* An order nobody can be found for cannot describe anybody's behaviour. */
+  if (kind == CST_SOURCE_ORDERS && record->email == NULL && record->customer_key == NULL)
+    return g_strdup (_("The order has no email address and no customer number: it cannot be given to a person"));
+
   /* An order needs its date and amount to say anything about behaviour. */
   if (kind == CST_SOURCE_ORDERS && record->event_time == CST_NO_TIME)
     {
@@ -307,8 +347,10 @@ parse_row (CstCsvReader        *reader,
     }
   if (kind == CST_SOURCE_ORDERS && isnan (record->amount))
     {
-      *column_name = g_strdup (header[columns[ROLE_AMOUNT]]);
-      return g_strdup_printf (_("Column “%s” is empty: an order needs its amount"), header[columns[ROLE_AMOUNT]]);
+      Role role = columns[ROLE_AMOUNT] >= 0 ? ROLE_AMOUNT : ROLE_UNIT_PRICE;
+
+      *column_name = g_strdup (header[columns[role]]);
+      return g_strdup_printf (_("Column “%s” is empty: an order needs its amount"), header[columns[role]]);
     }
 
   return NULL;
@@ -339,13 +381,25 @@ check_required (const char  *display,
 
   for (guint i = 0; i < n; i++)
     {
-      if (columns[required[i]] < 0)
+      Role alternative = stand_in (required[i]);
+
+      if (columns[required[i]] < 0 && (alternative == N_ROLES || columns[alternative] < 0))
         {
           g_autofree char *expected = g_strjoinv (", ", (char **) roles[required[i]].names);
 
-          g_set_error (error, CST_IMPORT_ERROR, CST_IMPORT_ERROR_MISSING_COLUMN,
-                       _("“%s” has no column for the %s (expected one of: %s)"),
-                       display, _(roles[required[i]].description), expected);
+          if (alternative != N_ROLES)
+            {
+              g_autofree char *expected_too = g_strjoinv (", ", (char **) roles[alternative].names);
+
+              g_set_error (error, CST_IMPORT_ERROR, CST_IMPORT_ERROR_MISSING_COLUMN,
+                           _("“%s” has no column for the %s or the %s (expected one of: %s; or: %s)"),
+                           display, _(roles[required[i]].description), _(roles[alternative].description),
+                           expected, expected_too);
+            }
+          else
+            g_set_error (error, CST_IMPORT_ERROR, CST_IMPORT_ERROR_MISSING_COLUMN,
+                         _("“%s” has no column for the %s (expected one of: %s)"),
+                         display, _(roles[required[i]].description), expected);
           return FALSE;
         }
     }

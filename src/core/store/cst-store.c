@@ -764,13 +764,13 @@ cst_store_foreach_order (CstStore      *self,
                          GError       **error)
 {
   sqlite3_stmt *stmt = prepare (self,
-                                "SELECT p.id, r.event_time, r.amount, r.discount, r.category, r.channel "
+                                "SELECT p.id, r.event_time, r.amount, r.discount, r.category, r.channel, r.order_id "
                                 "FROM people p JOIN person_records pr ON pr.person_id = p.id "
                                 "JOIN records r ON r.id = pr.record_id "
                                 "JOIN sources s ON s.id = r.source_id "
                                 "WHERE p.run_id = ?1 AND s.kind = 'orders' "
                                 "AND r.event_time IS NOT NULL AND r.amount IS NOT NULL "
-                                "ORDER BY p.id, r.event_time",
+                                "ORDER BY p.id, r.event_time, r.order_id, r.id",
                                 error);
   int rc;
 
@@ -783,6 +783,7 @@ cst_store_foreach_order (CstStore      *self,
 
       if (!func (sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
                  sqlite3_column_double (stmt, 2), discount,
+                 (const char *) sqlite3_column_text (stmt, 6),
                  (const char *) sqlite3_column_text (stmt, 4),
                  (const char *) sqlite3_column_text (stmt, 5), user_data))
         break;

@@ -72,11 +72,14 @@ typedef gboolean (*CstRecordIdentityFunc) (gint64      record_id,
                                            const char *first_name,
                                            const char *last_name,
                                            gpointer    user_data);
-/* discount is NAN when the file had no discount; category and channel NULL when not given. */
+/* One order line, or one order where a file has a row per order. discount is NAN when the file
+ * had no discount; order_id, category and channel NULL when not given. Lines come sorted by
+ * person, time and order, so the lines of one order are neighbours. */
 typedef gboolean (*CstOrderFunc)          (gint64      person_id,
                                            gint64      event_time,
                                            double      amount,
                                            double      discount,
+                                           const char *order_id,
                                            const char *category,
                                            const char *channel,
                                            gpointer    user_data);
