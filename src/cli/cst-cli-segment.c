@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cst-cli.h"
+#include "models/cst-explain.h"
 #include "io/cst-csv.h"
 #include "models/cst-auto-k.h"
 #include "numeric/cst-kmeans.h"
@@ -454,6 +455,7 @@ print_json (const SegmentArgs      *args,
             const CstKmeansOptions *options,
             const CstKmeansResult  *result,
             const CstAutoKResult   *auto_k,
+            const CstExplanation   *explanation,
             double                  seconds_read,
             double                  seconds_fit)
 {
@@ -537,6 +539,17 @@ print_json (const SegmentArgs      *args,
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "size");
       json_builder_add_int_value (builder, (gint64) result->sizes[c]);
+      if (explanation != NULL)
+        {
+          json_builder_set_member_name (builder, "name");
+          json_builder_add_string_value (builder, explanation->segments[c].name);
+          json_builder_set_member_name (builder, "facts");
+          json_builder_begin_array (builder);
+          for (guint j = 0; j < 3; j++)
+            if (explanation->segments[c].facts[j] != NULL)
+              json_builder_add_string_value (builder, explanation->segments[c].facts[j]);
+          json_builder_end_array (builder);
+        }
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -557,6 +570,7 @@ print_summary (const SegmentArgs      *args,
                const CstKmeansOptions *options,
                const CstKmeansResult  *result,
                const CstAutoKResult   *auto_k,
+               const CstExplanation   *explanation,
                double                  seconds_read,
                double                  seconds_fit)
 {
@@ -585,8 +599,17 @@ print_summary (const SegmentArgs      *args,
   printf (_("%u segments, inertia %g after %u iterations (best of %u, seed %u)\n"),
           result->k, result->inertia, result->iterations, options->n_init, options->seed);
   for (guint c = 0; c < result->k; c++)
-    printf (_("  segment %u: %zu rows (%.1f%%)\n"),
-            c + 1, result->sizes[c], 100.0 * result->sizes[c] / result->rows);
+    {
+      printf (_("  segment %u: %zu rows (%.1f%%)\n"),
+              c + 1, result->sizes[c], 100.0 * result->sizes[c] / result->rows);
+      if (explanation != NULL)
+        {
+          printf ("    %s\n", explanation->segments[c].name);
+          for (guint j = 0; j < 3; j++)
+            if (explanation->segments[c].facts[j] != NULL)
+              printf ("    • %s\n", explanation->segments[c].facts[j]);
+        }
+    }
   printf (_("Read in %.2f s, segmented in %.2f s\n"), seconds_read, seconds_fit);
   if (args->assignments != NULL)
     printf (_("Assignments written to %s\n"), args->assignments);
@@ -648,6 +671,8 @@ cst_cli_segment (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(CstKmeansResult) result = NULL;
   g_autoptr(CstAutoKResult) auto_k = NULL;
+  g_autoptr(CstExplanation) explanation = NULL;
+  g_autofree double *raw = NULL;
   CstKmeansOptions options;
   CstAutoKOptions auto_options;
   gboolean automatic;
@@ -756,6 +781,9 @@ cst_cli_segment (int    argc,
       goto out;
     }
 
+  /* The explanation compares means in the columns' own units, so keep them before scaling. */
+  raw = g_memdup2 (table.data, sizeof (double) * table.rows * table.width);
+
   start = g_get_monotonic_time ();
   if (args.standardize)
     {
@@ -786,13 +814,27 @@ cst_cli_segment (int    argc,
     }
   seconds_fit = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
 
+  /* Names and facts of the segments, from their differences in standard deviations. */
+  {
+    g_autofree double *standardized = g_memdup2 (raw, sizeof (double) * table.rows * table.width);
+    g_autofree double *means = g_new (double, table.width);
+    g_autofree double *sds = g_new (double, table.width);
+
+    cst_matrix_column_stats (standardized, table.rows, table.width, means, sds);
+    cst_matrix_standardize (standardized, table.rows, table.width, means, sds);
+    g_ptr_array_add (table.names, NULL);
+    explanation = cst_explain_segments (raw, standardized, table.rows, table.width,
+                                        (const char * const *) table.names->pdata, result->labels, result->k);
+    g_ptr_array_remove_index (table.names, table.names->len - 1);
+  }
+
   if (args.assignments != NULL && !write_assignments (args.assignments, result, &error))
     goto out;
 
   if (args.json)
-    print_json (&args, &table, &options, result, auto_k, seconds_read, seconds_fit);
+    print_json (&args, &table, &options, result, auto_k, explanation, seconds_read, seconds_fit);
   else
-    print_summary (&args, &table, &options, result, auto_k, seconds_read, seconds_fit);
+    print_summary (&args, &table, &options, result, auto_k, explanation, seconds_read, seconds_fit);
 
   status = 0;
 
