@@ -319,11 +319,29 @@ test_window_reopen (void)
   g_autofree char *project = sample_project_path ();
   g_autoptr(GFile) file = g_file_new_for_path (project);
 
-  g_test_summary ("A stored result is shown again when the project is reopened");
+  CstSegmentsPage *page;
+  g_autoptr(CstSegmentation) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 run_id;
+
+  g_test_summary ("A stored result is shown again when the project is reopened; a canceled run changes nothing");
   cst_window_open_project (window, file);
   iterate_until_idle (window, 60);
   g_assert_true (cst_window_has_project (window));
-  g_assert_cmpuint (cst_segments_page_get_n_cards (cst_window_get_segments_page (window)), ==, 5);
+  page = cst_window_get_segments_page (window);
+  g_assert_cmpuint (cst_segments_page_get_n_cards (page), ==, 5);
+  run_id = cst_segments_page_get_segmentation (page)->run_id;
+
+  /* Find Segments, then Cancel: the shown and the stored segments stay as they were. */
+  g_signal_emit_by_name (find_button (GTK_WIDGET (page), "segments.run"), "clicked");
+  g_assert_true (cst_window_is_busy (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-job", NULL);
+  iterate_until_idle (window, 60);
+  g_assert_cmpuint (cst_segments_page_get_n_cards (page), ==, 5);
+  g_assert_cmpint (cst_segments_page_get_segmentation (page)->run_id, ==, run_id);
+  stored = cst_pipeline_load (project, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stored->run_id, ==, run_id);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
