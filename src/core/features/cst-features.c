@@ -276,7 +276,8 @@ finish_categories (Scan *scan)
         a->n_categories++;
       a->top_category_count = MAX (a->top_category_count, count);
     }
-  memset (scan->person_categories->data, 0, sizeof (guint) * scan->person_categories->len);
+  if (scan->person_categories->len > 0)
+    memset (scan->person_categories->data, 0, sizeof (guint) * scan->person_categories->len);
 }
 
 /* An order counts once all its lines are read: its time, weekday and channel once, its amount

@@ -983,7 +983,7 @@ assign_chunk (gpointer data,
   g_autofree float *dots_f = NULL;
   g_autofree float *rows_f = NULL;
   gsize changed = 0;
-  gsize computed = 0;
+  gsize computed = 0, truep = 0;
   gsize chunk_start, chunk_end;
 
   if (single)
@@ -1022,10 +1022,18 @@ assign_chunk (gpointer data,
                * plain Lloyd iterations (coinciding centres after an empty-cluster repair). */
               if (u < MAX (l, ws->half_gap[a]))
                 continue;
+              if (g_getenv ("KS_TIGHT"))
+                {
+                  u = sqrt (sq_dist (ws->x + i * cols, run->centroids + (gsize) a * cols, cols));
+                  run->upper[i] = u;
+                  if (u < MAX (l, ws->half_gap[a]))
+                    continue;
+                }
             }
           pending[n_pending++] = i;
         }
 
+      truep += n_pending;
       if (n_pending == 0)
         continue;
 
@@ -1112,7 +1120,7 @@ assign_chunk (gpointer data,
     }
 
   ws->chunk_changed[chunk] = changed;
-  ws->chunk_value[(gsize) chunk * MAX_TRIALS] = (double) computed;
+  ws->chunk_value[(gsize) chunk * MAX_TRIALS] = (double) truep;
 }
 
 /* Runs the assignment step over all chunks and adds their changes, in chunk order, to @sums
@@ -1160,6 +1168,7 @@ assign_rows (Workspace *ws,
 
   /* Per-iteration detail is too chatty for G_MESSAGES_DEBUG=all; keep it for debugging. */
   (void) computed;
+  if (g_getenv ("KS_DEBUG")) g_printerr ("computed %.0f changed %zu\n", computed, changed);
 
   ws->assign_all = FALSE;
 
