@@ -28,6 +28,11 @@
  * number of threads and whichever thread ran which chunk. */
 #define CHUNK_ROWS 32768
 
+/* The tile of the fused assignment kernel, fused_top2(). */
+#define FUSED_TILE     8   /* rows per tile: one vector of doubles per column */
+#define FUSED_CENTRES  4   /* centres per step: four independent sums hide the FMA latency */
+#define FUSED_MAX_COLS 64  /* the transposed tile lives on the stack; wider data uses BLAS */
+
 /* Upper bound on the local trials of k-means++ (2 + ⌊ln k⌋ reaches it only for k > e^14). */
 #define MAX_TRIALS 16
 
@@ -84,6 +89,11 @@ typedef struct
   float        *xf;          /* rows × cols */
   float        *cf;          /* k × cols: the centres being assigned to */
   float        *cf_norms;    /* k: ‖cf_j‖² */
+  /* The centres for fused_top2() (double precision and at most FUSED_MAX_COLS columns), else
+   * NULL: times −2, and their squared norms, padded to k_padded centres. */
+  double       *neg2;        /* k_padded × cols */
+  double       *neg2_norms;  /* k_padded */
+  guint         k_padded;
 } Workspace;
 
 /* The state of one initialization. */
@@ -329,6 +339,14 @@ workspace_init (Workspace    *ws,
       ws->cf = g_new (float, (gsize) k * cols);
       ws->cf_norms = g_new (float, k);
     }
+  else if (cols <= FUSED_MAX_COLS)
+    {
+      ws->k_padded = (k + FUSED_CENTRES - 1) / FUSED_CENTRES * FUSED_CENTRES;
+      ws->neg2 = g_new0 (double, (gsize) ws->k_padded * cols);
+      ws->neg2_norms = g_new (double, ws->k_padded);
+      for (guint c = k; c < ws->k_padded; c++)
+        ws->neg2_norms[c] = INFINITY;
+    }
 }
 
 static void
@@ -348,6 +366,8 @@ workspace_clear (Workspace *ws)
   g_clear_pointer (&ws->xf, g_free);
   g_clear_pointer (&ws->cf, g_free);
   g_clear_pointer (&ws->cf_norms, g_free);
+  g_clear_pointer (&ws->neg2, g_free);
+  g_clear_pointer (&ws->neg2_norms, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Workspace, workspace_clear)
@@ -943,6 +963,115 @@ add_row_float (double      *sum,
     sum[j] += sign * (double) row[j];
 }
 
+/* The fused assignment kernel: distances and the two nearest centres of a few rows at a time,
+ * without a BLAS call. dgemm on the small products of the assignment step (2048 rows × k × 16)
+ * spent as long packing its operands and writing k products per row to memory as multiplying,
+ * and the search for the two smallest then read them all back; here eight rows are transposed
+ * into one vector per column, every centre's products stay in registers and the two smallest
+ * are kept with selects as the products come. The arithmetic, in GCC's generic vectors, is
+ * compiled for x86-64-v4 (AVX-512), x86-64-v3 (AVX2 + FMA) and the baseline, picked when the
+ * library loads (function multiversioning), so the binary runs on any x86-64 and uses the
+ * widest units it finds. Each product is ‖c‖² + Σ_j x_j · (−2 c_j), summed in column order
+ * for every row: the result of a row depends on neither the thread nor its neighbours in the
+ * tile, though the FMA of the wider versions rounds differently from the baseline, so, as with
+ * BLAS, results are bit-identical on one machine, not across processors. */
+
+#if defined (__GNUC__) && !defined (__clang__) && defined (__x86_64__) && \
+    defined (__ELF__) && !defined (__SANITIZE_ADDRESS__)
+#define FUSED_CLONES __attribute__ ((target_clones ("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define FUSED_CLONES
+#endif
+
+typedef double fused_vd __attribute__ ((vector_size (FUSED_TILE * sizeof (double))));
+typedef gint64 fused_vl __attribute__ ((vector_size (FUSED_TILE * sizeof (gint64))));
+
+/* For the @n rows of @x listed in @index, the centre j minimising e_j = ‖c_j‖² − 2·x·c_j (ties
+ * to the lower index), that minimum and the second smallest e (∞ when k = 1), as
+ * top2_block() gives them. @neg2 holds the centres times −2 and @norms their squared norms,
+ * both padded to a multiple of FUSED_CENTRES centres (padding: zeros and +∞, which never
+ * win). */
+FUSED_CLONES static void
+fused_top2 (const double *x,
+            const gsize  *index,
+            gsize         n,
+            gsize         cols,
+            const double *neg2,
+            const double *norms,
+            guint         k_padded,
+            guint        *best_j,
+            double       *best,
+            double       *second)
+{
+  fused_vd xt[FUSED_MAX_COLS];
+
+  g_assert (cols <= FUSED_MAX_COLS);
+  g_assert (k_padded % FUSED_CENTRES == 0);
+
+  for (gsize b = 0; b < n; b += FUSED_TILE)
+    {
+      const gsize m = MIN ((gsize) FUSED_TILE, n - b);
+      const fused_vl none = { 0 };
+      fused_vd v, w;
+      fused_vl l = none;
+
+      for (gsize r = 0; r < FUSED_TILE; r++)
+        {
+          const double *row = x + index[b + MIN (r, m - 1)] * cols;
+
+          /* A short tile repeats its last row; the copies' results are not stored. */
+          for (gsize j = 0; j < cols; j++)
+            xt[j][r] = row[j];
+        }
+
+      for (gsize r = 0; r < FUSED_TILE; r++)
+        v[r] = w[r] = INFINITY;
+
+      for (guint c = 0; c < k_padded; c += FUSED_CENTRES)
+        {
+          const double *c0 = neg2 + (gsize) c * cols;
+          const double *c1 = c0 + cols;
+          const double *c2 = c1 + cols;
+          const double *c3 = c2 + cols;
+          fused_vd e[FUSED_CENTRES];
+
+          for (guint q = 0; q < FUSED_CENTRES; q++)
+            for (gsize r = 0; r < FUSED_TILE; r++)
+              e[q][r] = norms[c + q];
+
+          for (gsize j = 0; j < cols; j++)
+            {
+              fused_vd xj = xt[j];
+
+              e[0] += xj * c0[j];
+              e[1] += xj * c1[j];
+              e[2] += xj * c2[j];
+              e[3] += xj * c3[j];
+            }
+
+          /* In centre order, so ties go to the lower index; the second smallest is
+           * min (w, max (v, e)), as in top2_block(). */
+          for (guint q = 0; q < FUSED_CENTRES; q++)
+            {
+              fused_vl closer = (fused_vl) (e[q] < v);
+              fused_vd larger = (fused_vd) (((fused_vl) v & closer) | ((fused_vl) e[q] & ~closer));
+              fused_vl below = (fused_vl) (larger < w);
+
+              w = (fused_vd) (((fused_vl) larger & below) | ((fused_vl) w & ~below));
+              l = ((none + (gint64) (c + q)) & closer) | (l & ~closer);
+              v = (fused_vd) (((fused_vl) e[q] & closer) | ((fused_vl) v & ~closer));
+            }
+        }
+
+      for (gsize r = 0; r < m; r++)
+        {
+          best_j[b + r] = (guint) l[r];
+          best[b + r] = v[r];
+          second[b + r] = w[r];
+        }
+    }
+}
+
 /* The assignment step for one chunk, with the bounds of Hamerly (2010, "Making k-means even
  * faster"): every row keeps an upper bound u of its distance to its centre and a lower bound l
  * of its distance to every other centre. When the centres move by shift_j, u grows by the shift
@@ -970,6 +1099,7 @@ assign_chunk (gpointer data,
   const gsize cols = ws->cols;
   const guint k = ws->k;
   const gboolean single = ws->xf != NULL;
+  const gboolean fused = ws->neg2 != NULL;
   double *sums = ws->chunk_sums + (gsize) chunk * k * cols;
   gssize *counts = ws->chunk_counts + (gsize) chunk * k;
   g_autofree gsize *pending = g_new (gsize, BLOCK_ROWS);
@@ -983,7 +1113,7 @@ assign_chunk (gpointer data,
   g_autofree float *dots_f = NULL;
   g_autofree float *rows_f = NULL;
   gsize changed = 0;
-  gsize computed = 0, truep = 0;
+  gsize computed = 0;
   gsize chunk_start, chunk_end;
 
   if (single)
@@ -991,7 +1121,7 @@ assign_chunk (gpointer data,
       dots_f = g_new (float, (gsize) BLOCK_ROWS * k);
       rows_f = g_new (float, (gsize) BLOCK_ROWS * cols);
     }
-  else
+  else if (!fused)
     {
       dots = g_new (double, (gsize) BLOCK_ROWS * k);
       rows_d = g_new (double, (gsize) BLOCK_ROWS * cols);
@@ -1022,20 +1152,23 @@ assign_chunk (gpointer data,
                * plain Lloyd iterations (coinciding centres after an empty-cluster repair). */
               if (u < MAX (l, ws->half_gap[a]))
                 continue;
-              if (g_getenv ("KS_TIGHT"))
-                {
-                  u = sqrt (sq_dist (ws->x + i * cols, run->centroids + (gsize) a * cols, cols));
-                  run->upper[i] = u;
-                  if (u < MAX (l, ws->half_gap[a]))
-                    continue;
-                }
             }
           pending[n_pending++] = i;
         }
 
-      truep += n_pending;
       if (n_pending == 0)
         continue;
+
+      /* The fused kernel reads the pending rows where they are and computes only those. */
+      if (fused)
+        {
+          computed += n_pending;
+          for (gsize p = 0; p < n_pending; p++)
+            norms[p] = ws->x_norms[pending[p]];
+          fused_top2 (ws->x, pending, n_pending, cols, ws->neg2, ws->neg2_norms, ws->k_padded,
+                      best_j, best, second);
+          goto bounds;
+        }
 
       /* When most of a block needs its distances, the whole block is computed in place (which
        * also renews the bounds of the others); otherwise its pending rows are gathered. */
@@ -1078,6 +1211,7 @@ assign_chunk (gpointer data,
           top2_block (dots, ws->c_norms, n_pending, k, best_j, best, second);
         }
 
+    bounds:
       /* Squared distances, then the bounds: their square roots, two at a time. */
       for (gsize p = 0; p < n_pending; p++)
         {
@@ -1120,7 +1254,7 @@ assign_chunk (gpointer data,
     }
 
   ws->chunk_changed[chunk] = changed;
-  ws->chunk_value[(gsize) chunk * MAX_TRIALS] = (double) truep;
+  ws->chunk_value[(gsize) chunk * MAX_TRIALS] = (double) computed;
 }
 
 /* Runs the assignment step over all chunks and adds their changes, in chunk order, to @sums
@@ -1136,6 +1270,14 @@ assign_rows (Workspace *ws,
   double computed = 0.0;
 
   cst_matrix_row_sq_norms (run->centroids, ws->k, ws->cols, ws->c_norms);
+
+  if (ws->neg2 != NULL)
+    {
+      /* Times −2 is exact, so these are the products BLAS would be asked for. */
+      for (gsize e = 0; e < kc; e++)
+        ws->neg2[e] = -2.0 * run->centroids[e];
+      memcpy (ws->neg2_norms, ws->c_norms, ws->k * sizeof (double));
+    }
 
   if (ws->xf != NULL)
     {
@@ -1168,7 +1310,6 @@ assign_rows (Workspace *ws,
 
   /* Per-iteration detail is too chatty for G_MESSAGES_DEBUG=all; keep it for debugging. */
   (void) computed;
-  if (g_getenv ("KS_DEBUG")) g_printerr ("computed %.0f changed %zu\n", computed, changed);
 
   ws->assign_all = FALSE;
 
