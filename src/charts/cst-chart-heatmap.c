@@ -1291,9 +1291,9 @@ cst_chart_heatmap_describe (const CstHeatmapModel *model)
                               model->n_features);
 
   out = g_string_new (NULL);
-  /* Translators: "Segment profiles of 5 segments by 16 features, in standard deviations from
-   * everyone else: …" */
-  g_string_append_printf (out, _("%s of %s by %s, in standard deviations from everyone else: "),
+  /* Translators: "How the segments differ: 5 segments by 16 features, in standard deviations
+   * from everyone else: …"; the first %s is the chart's title */
+  g_string_append_printf (out, _("%s: %s by %s, in standard deviations from everyone else: "),
                           model_title (model), segments, features);
 
   for (guint seg = 0; seg < model->n_segments; seg++)

@@ -1382,7 +1382,7 @@ test_heatmap_describe (void)
   g_autofree char *text = cst_chart_heatmap_describe (model);
 
   g_test_message ("%s", text);
-  g_assert_true (g_str_has_prefix (text, "Segment profiles of 5 segments by 16 features"));
+  g_assert_true (g_str_has_prefix (text, "Segment profiles: 5 segments by 16 features"));
   g_assert_nonnull (strstr (text, "Loyal big spenders: Total spend +2.1 sd, Orders +1.8 sd, "
                                   "Categories bought +1.3 sd."));
   g_assert_nonnull (strstr (text, "Sleeping customers: Days since last order +2.4 sd, "
