@@ -35,10 +35,9 @@ struct _CstDifferenceModel
   int       selected;
 };
 
+/* The chart's own layouts, owned by its frame. */
 typedef struct
 {
-  PangoLayout *title;
-  PangoLayout *subtitle;
   PangoLayout *name;
   PangoLayout *name_bold;
   PangoLayout *value;
@@ -49,13 +48,6 @@ typedef struct
 {
   double         s;
   double         pad;
-  gboolean       show_title;
-  gboolean       show_subtitle;
-  double         title_h;
-  double         subtitle_h;
-  char          *title;
-  char          *subtitle;
-  double         swatch_w;
 
   gboolean       show_rows;
   gboolean       show_values;
@@ -119,34 +111,13 @@ free_strings (char  **strings,
 }
 
 static void
-difference_text_init (DifferenceText      *text,
-                      cairo_t             *cr,
-                      const CstChartStyle *style)
+difference_text_init (DifferenceText *text,
+                      CstChartFrame  *frame)
 {
-  text->title = cst_chart_create_layout (cr, style, CST_CHART_FONT_TITLE, PANGO_WEIGHT_BOLD);
-  text->subtitle = cst_chart_create_layout (cr, style, CST_CHART_FONT_SMALL, PANGO_WEIGHT_NORMAL);
-  text->name = cst_chart_create_layout (cr, style, CST_CHART_FONT_BODY, PANGO_WEIGHT_NORMAL);
-  text->name_bold = cst_chart_create_layout (cr, style, CST_CHART_FONT_BODY, PANGO_WEIGHT_BOLD);
-  text->value = cst_chart_create_layout (cr, style, CST_CHART_FONT_SMALL, PANGO_WEIGHT_NORMAL);
-  text->tick = cst_chart_create_layout (cr, style, CST_CHART_FONT_TINY, PANGO_WEIGHT_NORMAL);
-}
-
-static void
-difference_text_clear (DifferenceText *text)
-{
-  g_clear_object (&text->title);
-  g_clear_object (&text->subtitle);
-  g_clear_object (&text->name);
-  g_clear_object (&text->name_bold);
-  g_clear_object (&text->value);
-  g_clear_object (&text->tick);
-}
-
-static void
-difference_geometry_clear (DifferenceGeometry *geo)
-{
-  g_clear_pointer (&geo->title, g_free);
-  g_clear_pointer (&geo->subtitle, g_free);
+  text->name = cst_chart_frame_create_layout (frame, CST_CHART_FONT_BODY, PANGO_WEIGHT_NORMAL);
+  text->name_bold = cst_chart_frame_create_layout (frame, CST_CHART_FONT_BODY, PANGO_WEIGHT_BOLD);
+  text->value = cst_chart_frame_create_layout (frame, CST_CHART_FONT_SMALL, PANGO_WEIGHT_NORMAL);
+  text->tick = cst_chart_frame_create_layout (frame, CST_CHART_FONT_TINY, PANGO_WEIGHT_NORMAL);
 }
 
 /* "−2", "0", "+2": whole or half standard deviations with their sign. */
@@ -159,42 +130,41 @@ tick_text (double value,
   return value > step * 1e-6 ? g_strconcat ("+", number, NULL) : g_steal_pointer (&number);
 }
 
+/* Lays the chart out for @frame: creates @text there, so that painting, hit tests and tests
+ * all measure the same text, then measures the header into @frame and fills @geo. */
 static void
 compute_geometry (const CstDifferenceModel *model,
-                  double                    width,
-                  double                    height,
-                  const CstChartStyle      *style,
+                  CstChartFrame            *frame,
                   DifferenceText           *text,
                   DifferenceGeometry       *geo)
 {
-  double s = style->scale > 0.0 && isfinite (style->scale) ? style->scale : 1.0;
+  double width = frame->width;
+  double height = frame->height;
+  double s = frame->s;
+  g_autofree char *title = NULL;
   double name_w = 0.0;
   double value_w = 0.0;
   double avail_h, min_row_h, bottom, inner_w;
   guint n;
 
+  difference_text_init (text, frame);
   memset (geo, 0, sizeof *geo);
   geo->s = s;
 
-  if (!(width > 0.0) || !(height > 0.0) || !isfinite (width) || !isfinite (height))
+  if (!frame->drawable)
     return;
 
-  geo->pad = MIN (16.0 * s, MIN (width, height) / 20.0);
-  geo->title = default_title (model);
-  /* Translators: the subtitle of a segment's difference chart. */
-  geo->subtitle = g_strdup (_("Difference from everyone else, in standard deviations"));
-  cst_chart_measure_text (text->title, geo->title, &geo->title_h);
-  cst_chart_measure_text (text->subtitle, geo->subtitle, &geo->subtitle_h);
-
-  geo->show_title = width - 2.0 * geo->pad >= 24.0 * s && height >= geo->title_h + 2.0 * geo->pad;
-  if (!geo->show_title)
+  geo->pad = frame->pad;
+  title = default_title (model);
+  if (!cst_chart_header_measure (&frame->header, title,
+                                 /* Translators: the subtitle of a segment's difference chart. */
+                                 _("Difference from everyone else, in standard deviations"),
+                                 width, height, s, geo->pad, 160.0))
     return;
 
   /* The segment's colour before the title ties the chart to the map and the cards. */
-  geo->swatch_w = width - 2.0 * geo->pad >= 120.0 * s ? 20.0 * s : 0.0;
-  geo->show_subtitle = height >= 160.0 * s;
-  geo->top = geo->pad + geo->title_h + (geo->show_subtitle ? 2.0 * s + geo->subtitle_h : 0.0)
-             + 12.0 * s;
+  frame->header.title_indent = width - 2.0 * geo->pad >= 120.0 * s ? 20.0 * s : 0.0;
+  geo->top = cst_chart_header_get_bottom (&frame->header) + 12.0 * s;
 
   geo->n_bars = n = n_bars (model);
   if (n == 0)
@@ -332,31 +302,23 @@ bar_path (cairo_t                 *cr,
   cairo_close_path (cr);
 }
 
+/* The header with the segment's colour in the room left before the title. */
 static void
 paint_title (cairo_t                  *cr,
              const CstDifferenceModel *model,
-             const DifferenceGeometry *geo,
+             CstChartHeader           *header,
              const CstChartStyle      *style,
-             DifferenceText           *text,
-             double                    width)
+             double                    s)
 {
-  double s = geo->s;
-
-  if (geo->swatch_w > 0.0)
+  if (header->show_title && header->title_indent > 0.0)
     {
-      cst_chart_rounded_rectangle (cr, geo->pad, geo->pad + geo->title_h / 2.0 - 6.0 * s,
+      cst_chart_rounded_rectangle (cr, header->x, header->y + header->title_h / 2.0 - 6.0 * s,
                                    12.0 * s, 12.0 * s, 3.5 * s);
       cst_chart_set_source_color (cr, cst_chart_style_segment (style, model->segment));
       cairo_fill (cr);
     }
 
-  cst_chart_draw_text (cr, text->title, geo->title, geo->pad + geo->swatch_w, geo->pad,
-                       width - 2.0 * geo->pad - geo->swatch_w, CST_CHART_ALIGN_START,
-                       &style->foreground);
-  if (geo->show_subtitle)
-    cst_chart_draw_text (cr, text->subtitle, geo->subtitle,
-                         geo->pad, geo->pad + geo->title_h + 2.0 * s, width - 2.0 * geo->pad,
-                         CST_CHART_ALIGN_START, &style->muted);
+  cst_chart_header_paint (header, cr, style);
 }
 
 static void
@@ -442,15 +404,8 @@ paint_rows (cairo_t                  *cr,
       mid = row.y + row.height / 2.0;
 
       if (selected)
-        {
-          CstColor highlight = style->accent;
-
-          highlight.alpha = 0.15;
-          cst_chart_rounded_rectangle (cr, row.x, row.y + 1.0 * s, row.width,
-                                       row.height - 2.0 * s, 8.0 * s);
-          cst_chart_set_source_color (cr, &highlight);
-          cairo_fill (cr);
-        }
+        cst_chart_paint_selection (cr, style, row.x, row.y + 1.0 * s, row.width,
+                                   row.height - 2.0 * s, 8.0 * s);
 
       cst_chart_draw_text (cr, selected ? text->name_bold : text->name, model->labels[i],
                            geo->pad, mid - geo->text_h / 2.0, geo->name_w, CST_CHART_ALIGN_START,
@@ -774,7 +729,7 @@ cst_chart_difference_get_bar_rect (const CstDifferenceModel *model,
                                    guint                     bar,
                                    cairo_rectangle_t        *rect)
 {
-  cairo_t *cr;
+  CstChartFrame frame;
   DifferenceText text;
   DifferenceGeometry geo;
   gboolean drawn;
@@ -784,9 +739,8 @@ cst_chart_difference_get_bar_rect (const CstDifferenceModel *model,
   g_return_val_if_fail (bar < model->n, FALSE);
   g_return_val_if_fail (rect != NULL, FALSE);
 
-  cr = cst_chart_measure_context_new ();
-  difference_text_init (&text, cr, style);
-  compute_geometry (model, width, height, style, &text, &geo);
+  cst_chart_frame_begin_measure (&frame, style, width, height);
+  compute_geometry (model, &frame, &text, &geo);
 
   drawn = geo.show_rows && bar < geo.n_shown;
   if (drawn)
@@ -795,9 +749,7 @@ cst_chart_difference_get_bar_rect (const CstDifferenceModel *model,
     *rect = (cairo_rectangle_t) { 0.0, 0.0, 0.0, 0.0 };
   drawn = drawn && rect->width > 0.0;
 
-  difference_geometry_clear (&geo);
-  difference_text_clear (&text);
-  cairo_destroy (cr);
+  cst_chart_frame_end (&frame);
 
   return drawn;
 }
@@ -821,6 +773,7 @@ cst_chart_difference_paint (cairo_t                  *cr,
                             double                    height,
                             const CstChartStyle      *style)
 {
+  CstChartFrame frame;
   DifferenceText text;
   DifferenceGeometry geo;
 
@@ -828,14 +781,10 @@ cst_chart_difference_paint (cairo_t                  *cr,
   g_return_if_fail (model != NULL);
   g_return_if_fail (style != NULL);
 
-  cairo_save (cr);
-  cst_chart_paint_background (cr, style, width, height);
+  cst_chart_frame_begin_paint (&frame, cr, style, width, height);
+  compute_geometry (model, &frame, &text, &geo);
 
-  difference_text_init (&text, cr, style);
-  compute_geometry (model, width, height, style, &text, &geo);
-
-  if (geo.show_title)
-    paint_title (cr, model, &geo, style, &text, width);
+  paint_title (cr, model, &frame.header, style, geo.s);
 
   if (geo.show_rows)
     {
@@ -843,9 +792,7 @@ cst_chart_difference_paint (cairo_t                  *cr,
       paint_rows (cr, model, &geo, style, &text, width);
     }
 
-  difference_geometry_clear (&geo);
-  difference_text_clear (&text);
-  cairo_restore (cr);
+  cst_chart_frame_end (&frame);
 }
 
 static char *
@@ -881,7 +828,7 @@ cst_chart_difference_hit_test (const CstDifferenceModel *model,
                                double                    y,
                                char                    **tooltip)
 {
-  cairo_t *cr;
+  CstChartFrame frame;
   DifferenceText text;
   DifferenceGeometry geo;
   int hit = -1;
@@ -892,9 +839,8 @@ cst_chart_difference_hit_test (const CstDifferenceModel *model,
   if (tooltip != NULL)
     *tooltip = NULL;
 
-  cr = cst_chart_measure_context_new ();
-  difference_text_init (&text, cr, style);
-  compute_geometry (model, width, height, style, &text, &geo);
+  cst_chart_frame_begin_measure (&frame, style, width, height);
+  compute_geometry (model, &frame, &text, &geo);
 
   if (geo.show_rows)
     for (guint i = 0; i < geo.n_shown && hit < 0; i++)
@@ -902,16 +848,14 @@ cst_chart_difference_hit_test (const CstDifferenceModel *model,
         cairo_rectangle_t row;
 
         row_rect (&geo, i, width, &row);
-        if (x >= row.x && x < row.x + row.width && y >= row.y && y < row.y + row.height)
+        if (cst_chart_rect_contains (&row, x, y))
           hit = i;
       }
 
   if (hit >= 0 && tooltip != NULL)
     *tooltip = bar_tooltip (model, hit);
 
-  difference_geometry_clear (&geo);
-  difference_text_clear (&text);
-  cairo_destroy (cr);
+  cst_chart_frame_end (&frame);
 
   return hit;
 }

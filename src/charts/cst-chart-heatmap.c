@@ -66,10 +66,9 @@ struct _CstHeatmapModel
   int       selected;
 };
 
+/* The chart's own layouts, owned by its frame. */
 typedef struct
 {
-  PangoLayout *title;
-  PangoLayout *subtitle;
   PangoLayout *row;
   PangoLayout *row_bold;
   PangoLayout *column;
@@ -81,12 +80,6 @@ typedef struct
 {
   double             s;
   double             pad;
-  gboolean           show_title;
-  gboolean           show_subtitle;
-  double             title_h;
-  double             subtitle_h;
-  char              *title;
-  char              *subtitle;
 
   gboolean           show_grid;
   cairo_rectangle_t  grid;
@@ -180,36 +173,14 @@ default_format (double value)
 }
 
 static void
-heatmap_text_init (HeatmapText         *text,
-                   cairo_t             *cr,
-                   const CstChartStyle *style)
+heatmap_text_init (HeatmapText   *text,
+                   CstChartFrame *frame)
 {
-  text->title = cst_chart_create_layout (cr, style, CST_CHART_FONT_TITLE, PANGO_WEIGHT_BOLD);
-  text->subtitle = cst_chart_create_layout (cr, style, CST_CHART_FONT_SMALL, PANGO_WEIGHT_NORMAL);
-  text->row = cst_chart_create_layout (cr, style, CST_CHART_FONT_BODY, PANGO_WEIGHT_NORMAL);
-  text->row_bold = cst_chart_create_layout (cr, style, CST_CHART_FONT_BODY, PANGO_WEIGHT_BOLD);
-  text->column = cst_chart_create_layout (cr, style, CST_CHART_FONT_SMALL, PANGO_WEIGHT_NORMAL);
-  text->cell = cst_chart_create_layout (cr, style, CST_CHART_FONT_TINY, PANGO_WEIGHT_SEMIBOLD);
-  text->legend = cst_chart_create_layout (cr, style, CST_CHART_FONT_TINY, PANGO_WEIGHT_NORMAL);
-}
-
-static void
-heatmap_text_clear (HeatmapText *text)
-{
-  g_clear_object (&text->title);
-  g_clear_object (&text->subtitle);
-  g_clear_object (&text->row);
-  g_clear_object (&text->row_bold);
-  g_clear_object (&text->column);
-  g_clear_object (&text->cell);
-  g_clear_object (&text->legend);
-}
-
-static void
-heatmap_geometry_clear (HeatmapGeometry *geo)
-{
-  g_clear_pointer (&geo->title, g_free);
-  g_clear_pointer (&geo->subtitle, g_free);
+  text->row = cst_chart_frame_create_layout (frame, CST_CHART_FONT_BODY, PANGO_WEIGHT_NORMAL);
+  text->row_bold = cst_chart_frame_create_layout (frame, CST_CHART_FONT_BODY, PANGO_WEIGHT_BOLD);
+  text->column = cst_chart_frame_create_layout (frame, CST_CHART_FONT_SMALL, PANGO_WEIGHT_NORMAL);
+  text->cell = cst_chart_frame_create_layout (frame, CST_CHART_FONT_TINY, PANGO_WEIGHT_SEMIBOLD);
+  text->legend = cst_chart_frame_create_layout (frame, CST_CHART_FONT_TINY, PANGO_WEIGHT_NORMAL);
 }
 
 /* Sets @text on @layout wrapped at word boundaries into @width, at most two lines, centred,
@@ -285,15 +256,17 @@ compute_legend (const CstHeatmapModel *model,
   geo->legend_h = geo->legend_bar_h + 3.0 * s + geo->legend_tick_h;
 }
 
+/* Lays the chart out for @frame: creates @text there, so that painting, hit tests and tests
+ * all measure the same text, then measures the header into @frame and fills @geo. */
 static void
 compute_geometry (const CstHeatmapModel *model,
-                  double                 width,
-                  double                 height,
-                  const CstChartStyle   *style,
+                  CstChartFrame         *frame,
                   HeatmapText           *text,
                   HeatmapGeometry       *geo)
 {
-  double s = style->scale > 0.0 && isfinite (style->scale) ? style->scale : 1.0;
+  double width = frame->width;
+  double height = frame->height;
+  double s = frame->s;
   guint k = model->n_segments;
   guint n = model->n_features;
   double top, bottom, grid_x, avail_w, avail_h;
@@ -302,25 +275,21 @@ compute_geometry (const CstHeatmapModel *model,
   double legend_room = 0.0;
   double value_w, value_h;
 
+  heatmap_text_init (text, frame);
   memset (geo, 0, sizeof *geo);
   geo->s = s;
 
-  if (!(width > 0.0) || !(height > 0.0) || !isfinite (width) || !isfinite (height))
+  if (!frame->drawable)
     return;
 
-  geo->pad = MIN (16.0 * s, MIN (width, height) / 20.0);
-  geo->title = g_strdup (model_title (model));
-  /* Translators: the subtitle of the segment profile heatmap. */
-  geo->subtitle = g_strdup (_("Difference from everyone else, in standard deviations"));
-  cst_chart_measure_text (text->title, geo->title, &geo->title_h);
-  cst_chart_measure_text (text->subtitle, geo->subtitle, &geo->subtitle_h);
-
-  geo->show_title = width - 2.0 * geo->pad >= 24.0 * s && height >= geo->title_h + 2.0 * geo->pad;
-  if (!geo->show_title)
+  geo->pad = frame->pad;
+  if (!cst_chart_header_measure (&frame->header, model_title (model),
+                                 /* Translators: the subtitle of the segment profile heatmap. */
+                                 _("Difference from everyone else, in standard deviations"),
+                                 width, height, s, geo->pad, 200.0))
     return;
 
-  geo->show_subtitle = height >= 200.0 * s;
-  top = geo->pad + geo->title_h + (geo->show_subtitle ? 2.0 * s + geo->subtitle_h : 0.0) + 16.0 * s;
+  top = cst_chart_header_get_bottom (&frame->header) + 16.0 * s;
 
   if (k == 0 || n == 0)
     return;
@@ -579,14 +548,7 @@ paint_rows (cairo_t               *cr,
       mid = row.y + row.height / 2.0;
 
       if (selected)
-        {
-          CstColor highlight = style->accent;
-
-          highlight.alpha = 0.15;
-          cst_chart_rounded_rectangle (cr, row.x, row.y, row.width, row.height, 6.0 * s);
-          cst_chart_set_source_color (cr, &highlight);
-          cairo_fill (cr);
-        }
+        cst_chart_paint_selection (cr, style, row.x, row.y, row.width, row.height, 6.0 * s);
 
       cst_chart_rounded_rectangle (cr, geo->pad, round (mid - 5.0 * s), 10.0 * s, 10.0 * s,
                                    3.0 * s);
@@ -1111,7 +1073,7 @@ cst_chart_heatmap_get_cell_rect (const CstHeatmapModel *model,
                                  guint                  feature,
                                  cairo_rectangle_t     *rect)
 {
-  cairo_t *cr;
+  CstChartFrame frame;
   HeatmapText text;
   HeatmapGeometry geo;
   gboolean drawn;
@@ -1122,9 +1084,8 @@ cst_chart_heatmap_get_cell_rect (const CstHeatmapModel *model,
   g_return_val_if_fail (feature < model->n_features, FALSE);
   g_return_val_if_fail (rect != NULL, FALSE);
 
-  cr = cst_chart_measure_context_new ();
-  heatmap_text_init (&text, cr, style);
-  compute_geometry (model, width, height, style, &text, &geo);
+  cst_chart_frame_begin_measure (&frame, style, width, height);
+  compute_geometry (model, &frame, &text, &geo);
 
   drawn = geo.show_grid;
   if (drawn)
@@ -1132,9 +1093,7 @@ cst_chart_heatmap_get_cell_rect (const CstHeatmapModel *model,
   else
     *rect = (cairo_rectangle_t) { 0.0, 0.0, 0.0, 0.0 };
 
-  heatmap_geometry_clear (&geo);
-  heatmap_text_clear (&text);
-  cairo_destroy (cr);
+  cst_chart_frame_end (&frame);
 
   return drawn;
 }
@@ -1159,6 +1118,7 @@ cst_chart_heatmap_paint (cairo_t               *cr,
                          double                 height,
                          const CstChartStyle   *style)
 {
+  CstChartFrame frame;
   HeatmapText text;
   HeatmapGeometry geo;
 
@@ -1166,21 +1126,10 @@ cst_chart_heatmap_paint (cairo_t               *cr,
   g_return_if_fail (model != NULL);
   g_return_if_fail (style != NULL);
 
-  cairo_save (cr);
-  cst_chart_paint_background (cr, style, width, height);
+  cst_chart_frame_begin_paint (&frame, cr, style, width, height);
+  compute_geometry (model, &frame, &text, &geo);
 
-  heatmap_text_init (&text, cr, style);
-  compute_geometry (model, width, height, style, &text, &geo);
-
-  if (geo.show_title)
-    {
-      cst_chart_draw_text (cr, text.title, geo.title, geo.pad, geo.pad, width - 2.0 * geo.pad,
-                           CST_CHART_ALIGN_START, &style->foreground);
-      if (geo.show_subtitle)
-        cst_chart_draw_text (cr, text.subtitle, geo.subtitle,
-                             geo.pad, geo.pad + geo.title_h + 2.0 * geo.s, width - 2.0 * geo.pad,
-                             CST_CHART_ALIGN_START, &style->muted);
-    }
+  cst_chart_header_paint (&frame.header, cr, style);
 
   if (geo.show_grid)
     {
@@ -1193,9 +1142,7 @@ cst_chart_heatmap_paint (cairo_t               *cr,
         paint_legend (cr, model, &geo, style, &text);
     }
 
-  heatmap_geometry_clear (&geo);
-  heatmap_text_clear (&text);
-  cairo_restore (cr);
+  cst_chart_frame_end (&frame);
 }
 
 /**
@@ -1220,7 +1167,7 @@ cst_chart_heatmap_hit_test (const CstHeatmapModel *model,
                             double                 y,
                             char                 **tooltip)
 {
-  cairo_t *cr;
+  CstChartFrame frame;
   HeatmapText text;
   HeatmapGeometry geo;
   int segment = -1;
@@ -1232,9 +1179,8 @@ cst_chart_heatmap_hit_test (const CstHeatmapModel *model,
   if (tooltip != NULL)
     *tooltip = NULL;
 
-  cr = cst_chart_measure_context_new ();
-  heatmap_text_init (&text, cr, style);
-  compute_geometry (model, width, height, style, &text, &geo);
+  cst_chart_frame_begin_measure (&frame, style, width, height);
+  compute_geometry (model, &frame, &text, &geo);
 
   if (!locate (model, &geo, x, y, &segment, &feature))
     segment = -1;
@@ -1256,9 +1202,7 @@ cst_chart_heatmap_hit_test (const CstHeatmapModel *model,
         *tooltip = g_strdup (model->segment_names[segment]);
     }
 
-  heatmap_geometry_clear (&geo);
-  heatmap_text_clear (&text);
-  cairo_destroy (cr);
+  cst_chart_frame_end (&frame);
 
   return segment;
 }

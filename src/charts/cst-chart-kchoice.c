@@ -43,10 +43,9 @@ struct _CstKChoiceModel
   gboolean has_share;
 };
 
+/* The chart's own layouts, owned by its frame. */
 typedef struct
 {
-  PangoLayout *title;
-  PangoLayout *subtitle;
   PangoLayout *legend;
   PangoLayout *tick;
   PangoLayout *tick_bold;
@@ -58,12 +57,6 @@ typedef struct
 {
   double             s;
   double             pad;
-  gboolean           show_title;
-  gboolean           show_subtitle;
-  double             title_h;
-  double             subtitle_h;
-  char              *title;
-  char              *subtitle;
 
   gboolean           show_legend;
   char              *legend_text[N_LEGEND_ITEMS];
@@ -131,36 +124,19 @@ format_min_share (const CstKChoiceModel *model)
 }
 
 static void
-kchoice_text_init (KChoiceText         *text,
-                   cairo_t             *cr,
-                   const CstChartStyle *style)
+kchoice_text_init (KChoiceText   *text,
+                   CstChartFrame *frame)
 {
-  text->title = cst_chart_create_layout (cr, style, CST_CHART_FONT_TITLE, PANGO_WEIGHT_BOLD);
-  text->subtitle = cst_chart_create_layout (cr, style, CST_CHART_FONT_SMALL, PANGO_WEIGHT_NORMAL);
-  text->legend = cst_chart_create_layout (cr, style, CST_CHART_FONT_SMALL, PANGO_WEIGHT_NORMAL);
-  text->tick = cst_chart_create_layout (cr, style, CST_CHART_FONT_TINY, PANGO_WEIGHT_NORMAL);
-  text->tick_bold = cst_chart_create_layout (cr, style, CST_CHART_FONT_SMALL, PANGO_WEIGHT_BOLD);
-  text->axis = cst_chart_create_layout (cr, style, CST_CHART_FONT_SMALL, PANGO_WEIGHT_NORMAL);
-  text->label = cst_chart_create_layout (cr, style, CST_CHART_FONT_SMALL, PANGO_WEIGHT_BOLD);
-}
-
-static void
-kchoice_text_clear (KChoiceText *text)
-{
-  g_clear_object (&text->title);
-  g_clear_object (&text->subtitle);
-  g_clear_object (&text->legend);
-  g_clear_object (&text->tick);
-  g_clear_object (&text->tick_bold);
-  g_clear_object (&text->axis);
-  g_clear_object (&text->label);
+  text->legend = cst_chart_frame_create_layout (frame, CST_CHART_FONT_SMALL, PANGO_WEIGHT_NORMAL);
+  text->tick = cst_chart_frame_create_layout (frame, CST_CHART_FONT_TINY, PANGO_WEIGHT_NORMAL);
+  text->tick_bold = cst_chart_frame_create_layout (frame, CST_CHART_FONT_SMALL, PANGO_WEIGHT_BOLD);
+  text->axis = cst_chart_frame_create_layout (frame, CST_CHART_FONT_SMALL, PANGO_WEIGHT_NORMAL);
+  text->label = cst_chart_frame_create_layout (frame, CST_CHART_FONT_SMALL, PANGO_WEIGHT_BOLD);
 }
 
 static void
 kchoice_geometry_clear (KChoiceGeometry *geo)
 {
-  g_clear_pointer (&geo->title, g_free);
-  g_clear_pointer (&geo->subtitle, g_free);
   g_clear_pointer (&geo->rec_text, g_free);
   g_clear_pointer (&geo->chosen_text, g_free);
   for (guint i = 0; i < N_LEGEND_ITEMS; i++)
@@ -264,49 +240,47 @@ compute_legend (const CstKChoiceModel *model,
     }
 }
 
+/* Lays the chart out for @frame: creates @text there, so that painting, hit tests and tests
+ * all measure the same text, then measures the header into @frame and fills @geo. */
 static void
 compute_geometry (const CstKChoiceModel *model,
-                  double                 width,
-                  double                 height,
-                  const CstChartStyle   *style,
+                  CstChartFrame         *frame,
                   KChoiceText           *text,
                   KChoiceGeometry       *geo)
 {
-  double s = style->scale > 0.0 && isfinite (style->scale) ? style->scale : 1.0;
+  double width = frame->width;
+  double height = frame->height;
+  double s = frame->s;
+  g_autofree char *subtitle = NULL;
   double top, bottom, total, left_w = 0.0;
   double label_h = 0.0;
   guint n = model->n;
 
+  kchoice_text_init (text, frame);
   memset (geo, 0, sizeof *geo);
   geo->s = s;
 
-  if (!(width > 0.0) || !(height > 0.0) || !isfinite (width) || !isfinite (height))
+  if (!frame->drawable)
     return;
 
-  geo->pad = MIN (16.0 * s, MIN (width, height) / 20.0);
-  geo->title = g_strdup (model_title (model));
+  geo->pad = frame->pad;
   if (model->reason != NULL)
-    geo->subtitle = g_strdup (model->reason);
+    subtitle = g_strdup (model->reason);
   else if (n > 1)
     /* Translators: the subtitle of the k-choice chart, "For 2 to 12 segments; higher is better". */
-    geo->subtitle = g_strdup_printf (_("For %u to %u segments; higher is better"),
-                                     model->k[0], model->k[n - 1]);
+    subtitle = g_strdup_printf (_("For %u to %u segments; higher is better"),
+                                model->k[0], model->k[n - 1]);
   else if (n == 1)
     /* Translators: the subtitle of a k-choice chart with one candidate, "For 4 segments; …". */
-    geo->subtitle = g_strdup_printf (ngettext ("For %u segment; higher is better",
-                                               "For %u segments; higher is better", model->k[0]),
-                                     model->k[0]);
-  else
-    geo->subtitle = g_strdup ("");
-  cst_chart_measure_text (text->title, geo->title, &geo->title_h);
-  cst_chart_measure_text (text->subtitle, geo->subtitle, &geo->subtitle_h);
-
-  geo->show_title = width - 2.0 * geo->pad >= 24.0 * s && height >= geo->title_h + 2.0 * geo->pad;
-  if (!geo->show_title)
+    subtitle = g_strdup_printf (ngettext ("For %u segment; higher is better",
+                                          "For %u segments; higher is better", model->k[0]),
+                                model->k[0]);
+  /* Without candidates there is nothing to say below the title. */
+  if (!cst_chart_header_measure (&frame->header, model_title (model), subtitle,
+                                 width, height, s, geo->pad, 200.0))
     return;
 
-  geo->show_subtitle = height >= 200.0 * s && *geo->subtitle != '\0';
-  top = geo->pad + geo->title_h + (geo->show_subtitle ? 2.0 * s + geo->subtitle_h : 0.0) + 12.0 * s;
+  top = cst_chart_header_get_bottom (&frame->header) + 12.0 * s;
 
   if (n == 0)
     return;
@@ -1096,7 +1070,7 @@ cst_chart_kchoice_get_position (const CstKChoiceModel *model,
                                 double                *x,
                                 double                *y)
 {
-  cairo_t *cr;
+  CstChartFrame frame;
   KChoiceText text;
   KChoiceGeometry geo;
   gboolean drawn = FALSE;
@@ -1106,9 +1080,8 @@ cst_chart_kchoice_get_position (const CstKChoiceModel *model,
   g_return_val_if_fail (index < model->n, FALSE);
   g_return_val_if_fail (x != NULL && y != NULL, FALSE);
 
-  cr = cst_chart_measure_context_new ();
-  kchoice_text_init (&text, cr, style);
-  compute_geometry (model, width, height, style, &text, &geo);
+  cst_chart_frame_begin_measure (&frame, style, width, height);
+  compute_geometry (model, &frame, &text, &geo);
 
   *x = *y = NAN;
   if (geo.show_plot)
@@ -1136,8 +1109,7 @@ cst_chart_kchoice_get_position (const CstKChoiceModel *model,
     }
 
   kchoice_geometry_clear (&geo);
-  kchoice_text_clear (&text);
-  cairo_destroy (cr);
+  cst_chart_frame_end (&frame);
 
   return drawn;
 }
@@ -1162,6 +1134,7 @@ cst_chart_kchoice_paint (cairo_t               *cr,
                          double                 height,
                          const CstChartStyle   *style)
 {
+  CstChartFrame frame;
   KChoiceText text;
   KChoiceGeometry geo;
 
@@ -1169,21 +1142,10 @@ cst_chart_kchoice_paint (cairo_t               *cr,
   g_return_if_fail (model != NULL);
   g_return_if_fail (style != NULL);
 
-  cairo_save (cr);
-  cst_chart_paint_background (cr, style, width, height);
+  cst_chart_frame_begin_paint (&frame, cr, style, width, height);
+  compute_geometry (model, &frame, &text, &geo);
 
-  kchoice_text_init (&text, cr, style);
-  compute_geometry (model, width, height, style, &text, &geo);
-
-  if (geo.show_title)
-    {
-      cst_chart_draw_text (cr, text.title, geo.title, geo.pad, geo.pad, width - 2.0 * geo.pad,
-                           CST_CHART_ALIGN_START, &style->foreground);
-      if (geo.show_subtitle)
-        cst_chart_draw_text (cr, text.subtitle, geo.subtitle,
-                             geo.pad, geo.pad + geo.title_h + 2.0 * geo.s, width - 2.0 * geo.pad,
-                             CST_CHART_ALIGN_START, &style->muted);
-    }
+  cst_chart_header_paint (&frame.header, cr, style);
 
   if (geo.show_plot)
     {
@@ -1201,8 +1163,7 @@ cst_chart_kchoice_paint (cairo_t               *cr,
     }
 
   kchoice_geometry_clear (&geo);
-  kchoice_text_clear (&text);
-  cairo_restore (cr);
+  cst_chart_frame_end (&frame);
 }
 
 /* "5 segments (recommended) — separation 0.41, stability 0.93, smallest segment 8.2 %". */
@@ -1293,7 +1254,7 @@ cst_chart_kchoice_hit_test (const CstKChoiceModel *model,
                             double                 y,
                             char                 **tooltip)
 {
-  cairo_t *cr;
+  CstChartFrame frame;
   KChoiceText text;
   KChoiceGeometry geo;
   int hit = -1;
@@ -1304,9 +1265,8 @@ cst_chart_kchoice_hit_test (const CstKChoiceModel *model,
   if (tooltip != NULL)
     *tooltip = NULL;
 
-  cr = cst_chart_measure_context_new ();
-  kchoice_text_init (&text, cr, style);
-  compute_geometry (model, width, height, style, &text, &geo);
+  cst_chart_frame_begin_measure (&frame, style, width, height);
+  compute_geometry (model, &frame, &text, &geo);
 
   if (geo.show_plot && x >= geo.plot_x && x < geo.plot_x + geo.plot_w
       && y >= geo.band_top && y < geo.band_bottom)
@@ -1318,10 +1278,9 @@ cst_chart_kchoice_hit_test (const CstKChoiceModel *model,
       const cairo_rectangle_t *r = &geo.rec_label;
       const cairo_rectangle_t *c = &geo.chosen_label;
 
-      if (r->width > 0.0 && x >= r->x && x < r->x + r->width && y >= r->y && y < r->y + r->height)
+      if (r->width > 0.0 && cst_chart_rect_contains (r, x, y))
         hit = model->recommended;
-      else if (c->width > 0.0 && x >= c->x && x < c->x + c->width
-               && y >= c->y && y < c->y + c->height)
+      else if (c->width > 0.0 && cst_chart_rect_contains (c, x, y))
         hit = model->chosen;
     }
 
@@ -1329,8 +1288,7 @@ cst_chart_kchoice_hit_test (const CstKChoiceModel *model,
     *tooltip = candidate_text (model, hit, TRUE);
 
   kchoice_geometry_clear (&geo);
-  kchoice_text_clear (&text);
-  cairo_destroy (cr);
+  cst_chart_frame_end (&frame);
 
   return hit;
 }

@@ -58,10 +58,9 @@ struct _CstMapModel
   int      selected;
 };
 
+/* The chart's own layouts, owned by its frame. */
 typedef struct
 {
-  PangoLayout *title;
-  PangoLayout *subtitle;
   PangoLayout *tick;
   PangoLayout *axis;
   PangoLayout *legend;
@@ -72,12 +71,6 @@ typedef struct
 {
   double             s;
   double             pad;
-  gboolean           show_title;
-  gboolean           show_subtitle;
-  double             title_h;
-  double             subtitle_h;
-  char              *title;
-  char              *subtitle;
 
   gboolean           show_plot;
   cairo_rectangle_t  plot;
@@ -321,35 +314,19 @@ sample_points (CstMapModel  *model,
 }
 
 static void
-map_text_init (MapText             *text,
-               cairo_t             *cr,
-               const CstChartStyle *style)
+map_text_init (MapText       *text,
+               CstChartFrame *frame)
 {
-  text->title = cst_chart_create_layout (cr, style, CST_CHART_FONT_TITLE, PANGO_WEIGHT_BOLD);
-  text->subtitle = cst_chart_create_layout (cr, style, CST_CHART_FONT_SMALL, PANGO_WEIGHT_NORMAL);
-  text->tick = cst_chart_create_layout (cr, style, CST_CHART_FONT_TINY, PANGO_WEIGHT_NORMAL);
-  text->axis = cst_chart_create_layout (cr, style, CST_CHART_FONT_SMALL, PANGO_WEIGHT_NORMAL);
-  text->legend = cst_chart_create_layout (cr, style, CST_CHART_FONT_SMALL, PANGO_WEIGHT_NORMAL);
-  text->label = cst_chart_create_layout (cr, style, CST_CHART_FONT_SMALL, PANGO_WEIGHT_SEMIBOLD);
-}
-
-static void
-map_text_clear (MapText *text)
-{
-  g_clear_object (&text->title);
-  g_clear_object (&text->subtitle);
-  g_clear_object (&text->tick);
-  g_clear_object (&text->axis);
-  g_clear_object (&text->legend);
-  g_clear_object (&text->label);
+  text->tick = cst_chart_frame_create_layout (frame, CST_CHART_FONT_TINY, PANGO_WEIGHT_NORMAL);
+  text->axis = cst_chart_frame_create_layout (frame, CST_CHART_FONT_SMALL, PANGO_WEIGHT_NORMAL);
+  text->legend = cst_chart_frame_create_layout (frame, CST_CHART_FONT_SMALL, PANGO_WEIGHT_NORMAL);
+  text->label = cst_chart_frame_create_layout (frame, CST_CHART_FONT_SMALL, PANGO_WEIGHT_SEMIBOLD);
 }
 
 static void
 map_geometry_clear (MapGeometry *geo)
 {
   g_clear_pointer (&geo->marker_x, g_free);
-  g_clear_pointer (&geo->title, g_free);
-  g_clear_pointer (&geo->subtitle, g_free);
 }
 
 static double
@@ -531,22 +508,26 @@ inner_ticks (double         lo,
     }
 }
 
+/* Lays the chart out for @frame: creates @text there, so that painting, hit tests and tests
+ * all measure the same text, then measures the header into @frame and fills @geo. */
 static void
 compute_geometry (const CstMapModel   *model,
-                  double               width,
-                  double               height,
-                  const CstChartStyle *style,
+                  CstChartFrame       *frame,
                   MapText             *text,
                   MapGeometry         *geo)
 {
-  double s = style->scale > 0.0 && isfinite (style->scale) ? style->scale : 1.0;
+  double width = frame->width;
+  double height = frame->height;
+  double s = frame->s;
   guint k = model->n_segments;
+  g_autofree char *summary = NULL;
   double top, bottom, left, right;
   double ytick_w = 0.0;
   double line_h = 0.0;
   double below = 0.0;
   guint target;
 
+  map_text_init (text, frame);
   memset (geo, 0, sizeof *geo);
   geo->s = s;
   geo->marker_x = g_new0 (double, 6 * MAX (k, 1));
@@ -558,25 +539,20 @@ compute_geometry (const CstMapModel   *model,
   for (guint seg = 0; seg < k; seg++)
     geo->marker_x[seg] = geo->marker_y[seg] = NAN;
 
-  if (!(width > 0.0) || !(height > 0.0) || !isfinite (width) || !isfinite (height))
+  if (!frame->drawable)
     return;
 
-  geo->pad = MIN (16.0 * s, MIN (width, height) / 20.0);
+  geo->pad = frame->pad;
   geo->radius = 2.5 * s;
   geo->marker_r = 6.5 * s;
 
   /* Header: a title and a muted summary line. */
-  geo->title = g_strdup (model_title (model));
-  geo->subtitle = cst_chart_format_summary (model->n_points, k);
-  cst_chart_measure_text (text->title, geo->title, &geo->title_h);
-  cst_chart_measure_text (text->subtitle, geo->subtitle, &geo->subtitle_h);
-
-  geo->show_title = width - 2.0 * geo->pad >= 24.0 * s && height >= geo->title_h + 2.0 * geo->pad;
-  if (!geo->show_title)
+  summary = cst_chart_format_summary (model->n_points, k);
+  if (!cst_chart_header_measure (&frame->header, model_title (model), summary,
+                                 width, height, s, geo->pad, 200.0))
     return;
 
-  geo->show_subtitle = height >= 200.0 * s;
-  top = geo->pad + geo->title_h + (geo->show_subtitle ? 2.0 * s + geo->subtitle_h : 0.0) + 12.0 * s;
+  top = cst_chart_header_get_bottom (&frame->header) + 12.0 * s;
 
   cst_chart_measure_text (text->tick, "0", &geo->tick_h);
   cst_chart_measure_text (text->axis, "0", &geo->axis_h);
@@ -1270,15 +1246,8 @@ paint_legend (cairo_t             *cr,
       ty = y + (geo->legend_row_h - text_h) / 2.0;
 
       if (selected)
-        {
-          CstColor highlight = style->accent;
-
-          highlight.alpha = 0.15;
-          cst_chart_rounded_rectangle (cr, x - 6.0 * s, y, geo->legend_entry_w + 12.0 * s,
-                                       geo->legend_row_h, 6.0 * s);
-          cst_chart_set_source_color (cr, &highlight);
-          cairo_fill (cr);
-        }
+        cst_chart_paint_selection (cr, style, x - 6.0 * s, y, geo->legend_entry_w + 12.0 * s,
+                                   geo->legend_row_h, 6.0 * s);
 
       if (faded)
         swatch.alpha = 0.4;
@@ -1573,7 +1542,7 @@ cst_chart_map_get_centroid_position (const CstMapModel   *model,
                                      double              *x,
                                      double              *y)
 {
-  cairo_t *cr;
+  CstChartFrame frame;
   MapText text;
   MapGeometry geo;
   gboolean drawn;
@@ -1583,17 +1552,15 @@ cst_chart_map_get_centroid_position (const CstMapModel   *model,
   g_return_val_if_fail (segment < model->n_segments, FALSE);
   g_return_val_if_fail (x != NULL && y != NULL, FALSE);
 
-  cr = cst_chart_measure_context_new ();
-  map_text_init (&text, cr, style);
-  compute_geometry (model, width, height, style, &text, &geo);
+  cst_chart_frame_begin_measure (&frame, style, width, height);
+  compute_geometry (model, &frame, &text, &geo);
 
   drawn = geo.show_plot && isfinite (geo.marker_x[segment]);
   *x = geo.marker_x[segment];
   *y = geo.marker_y[segment];
 
   map_geometry_clear (&geo);
-  map_text_clear (&text);
-  cairo_destroy (cr);
+  cst_chart_frame_end (&frame);
 
   return drawn;
 }
@@ -1618,6 +1585,7 @@ cst_chart_map_paint (cairo_t             *cr,
                      double               height,
                      const CstChartStyle *style)
 {
+  CstChartFrame frame;
   MapText text;
   MapGeometry geo;
 
@@ -1625,21 +1593,10 @@ cst_chart_map_paint (cairo_t             *cr,
   g_return_if_fail (model != NULL);
   g_return_if_fail (style != NULL);
 
-  cairo_save (cr);
-  cst_chart_paint_background (cr, style, width, height);
+  cst_chart_frame_begin_paint (&frame, cr, style, width, height);
+  compute_geometry (model, &frame, &text, &geo);
 
-  map_text_init (&text, cr, style);
-  compute_geometry (model, width, height, style, &text, &geo);
-
-  if (geo.show_title)
-    {
-      cst_chart_draw_text (cr, text.title, geo.title, geo.pad, geo.pad, width - 2.0 * geo.pad,
-                           CST_CHART_ALIGN_START, &style->foreground);
-      if (geo.show_subtitle)
-        cst_chart_draw_text (cr, text.subtitle, geo.subtitle,
-                             geo.pad, geo.pad + geo.title_h + 2.0 * geo.s, width - 2.0 * geo.pad,
-                             CST_CHART_ALIGN_START, &style->muted);
-    }
+  cst_chart_header_paint (&frame.header, cr, style);
 
   if (geo.show_plot)
     {
@@ -1652,8 +1609,7 @@ cst_chart_map_paint (cairo_t             *cr,
     paint_legend (cr, model, &geo, style, &text);
 
   map_geometry_clear (&geo);
-  map_text_clear (&text);
-  cairo_restore (cr);
+  cst_chart_frame_end (&frame);
 }
 
 int
@@ -1665,7 +1621,7 @@ cst_chart_map_hit_test (const CstMapModel   *model,
                         double               y,
                         char               **tooltip)
 {
-  cairo_t *cr;
+  CstChartFrame frame;
   MapText text;
   MapGeometry geo;
   int hit = -1;
@@ -1676,9 +1632,8 @@ cst_chart_map_hit_test (const CstMapModel   *model,
   if (tooltip != NULL)
     *tooltip = NULL;
 
-  cr = cst_chart_measure_context_new ();
-  map_text_init (&text, cr, style);
-  compute_geometry (model, width, height, style, &text, &geo);
+  cst_chart_frame_begin_measure (&frame, style, width, height);
+  compute_geometry (model, &frame, &text, &geo);
 
   /* Legend entries. */
   if (geo.show_legend)
@@ -1742,8 +1697,7 @@ cst_chart_map_hit_test (const CstMapModel   *model,
                                           model->n_points);
 
   map_geometry_clear (&geo);
-  map_text_clear (&text);
-  cairo_destroy (cr);
+  cst_chart_frame_end (&frame);
 
   return hit;
 }

@@ -23,10 +23,9 @@ struct _CstSizesModel
   int      selected;
 };
 
+/* The chart's own layouts, owned by its frame. */
 typedef struct
 {
-  PangoLayout *title;
-  PangoLayout *subtitle;
   PangoLayout *name;
   PangoLayout *name_bold;
   PangoLayout *value;
@@ -36,15 +35,9 @@ typedef struct
 {
   double   s;
   double   pad;
-  gboolean show_title;
-  gboolean show_subtitle;
   gboolean show_rows;
   gboolean show_values;
-  double   title_h;
-  double   subtitle_h;
   double   text_h;
-  char    *title;
-  char    *subtitle;
 
   double   top;
   double   row_h;
@@ -87,32 +80,12 @@ share_text (const CstSizesModel *model,
 }
 
 static void
-sizes_text_init (SizesText           *text,
-                 cairo_t             *cr,
-                 const CstChartStyle *style)
+sizes_text_init (SizesText     *text,
+                 CstChartFrame *frame)
 {
-  text->title = cst_chart_create_layout (cr, style, CST_CHART_FONT_TITLE, PANGO_WEIGHT_BOLD);
-  text->subtitle = cst_chart_create_layout (cr, style, CST_CHART_FONT_SMALL, PANGO_WEIGHT_NORMAL);
-  text->name = cst_chart_create_layout (cr, style, CST_CHART_FONT_BODY, PANGO_WEIGHT_NORMAL);
-  text->name_bold = cst_chart_create_layout (cr, style, CST_CHART_FONT_BODY, PANGO_WEIGHT_BOLD);
-  text->value = cst_chart_create_layout (cr, style, CST_CHART_FONT_SMALL, PANGO_WEIGHT_NORMAL);
-}
-
-static void
-sizes_text_clear (SizesText *text)
-{
-  g_clear_object (&text->title);
-  g_clear_object (&text->subtitle);
-  g_clear_object (&text->name);
-  g_clear_object (&text->name_bold);
-  g_clear_object (&text->value);
-}
-
-static void
-sizes_geometry_clear (SizesGeometry *geo)
-{
-  g_clear_pointer (&geo->title, g_free);
-  g_clear_pointer (&geo->subtitle, g_free);
+  text->name = cst_chart_frame_create_layout (frame, CST_CHART_FONT_BODY, PANGO_WEIGHT_NORMAL);
+  text->name_bold = cst_chart_frame_create_layout (frame, CST_CHART_FONT_BODY, PANGO_WEIGHT_BOLD);
+  text->value = cst_chart_frame_create_layout (frame, CST_CHART_FONT_SMALL, PANGO_WEIGHT_NORMAL);
 }
 
 static double
@@ -128,40 +101,38 @@ value_width (const CstSizesModel *model,
          + cst_chart_measure_text (text->value, share, NULL);
 }
 
+/* Lays the chart out for @frame: creates @text there, so that painting, hit tests and tests
+ * all measure the same text, then measures the header into @frame and fills @geo. */
 static void
 compute_geometry (const CstSizesModel *model,
-                  double               width,
-                  double               height,
-                  const CstChartStyle *style,
+                  CstChartFrame       *frame,
                   SizesText           *text,
                   SizesGeometry       *geo)
 {
-  double s = style->scale > 0.0 && isfinite (style->scale) ? style->scale : 1.0;
+  double width = frame->width;
+  double height = frame->height;
+  double s = frame->s;
   guint k = model->n_segments;
+  g_autofree char *summary = NULL;
   double name_w = 0.0;
   double value_w = 0.0;
   double avail_h;
   double min_row_h;
 
+  sizes_text_init (text, frame);
   memset (geo, 0, sizeof *geo);
   geo->s = s;
 
-  if (!(width > 0.0) || !(height > 0.0) || !isfinite (width) || !isfinite (height))
+  if (!frame->drawable)
     return;
 
-  geo->pad = MIN (16.0 * s, MIN (width, height) / 20.0);
-  geo->title = g_strdup (model_title (model));
-  geo->subtitle = cst_chart_format_summary (model->total, k);
-  cst_chart_measure_text (text->title, geo->title, &geo->title_h);
-  cst_chart_measure_text (text->subtitle, geo->subtitle, &geo->subtitle_h);
-
-  geo->show_title = width - 2.0 * geo->pad >= 24.0 * s && height >= geo->title_h + 2.0 * geo->pad;
-  if (!geo->show_title)
+  geo->pad = frame->pad;
+  summary = cst_chart_format_summary (model->total, k);
+  if (!cst_chart_header_measure (&frame->header, model_title (model), summary,
+                                 width, height, s, geo->pad, 160.0))
     return;
 
-  geo->show_subtitle = height >= 160.0 * s;
-  geo->top = geo->pad + geo->title_h + (geo->show_subtitle ? 2.0 * s + geo->subtitle_h : 0.0)
-             + 12.0 * s;
+  geo->top = cst_chart_header_get_bottom (&frame->header) + 12.0 * s;
 
   for (guint seg = 0; seg < k; seg++)
     {
@@ -342,7 +313,7 @@ cst_chart_sizes_get_bar_rect (const CstSizesModel *model,
                               guint                segment,
                               cairo_rectangle_t   *rect)
 {
-  cairo_t *cr;
+  CstChartFrame frame;
   SizesText text;
   SizesGeometry geo;
   gboolean drawn;
@@ -352,9 +323,8 @@ cst_chart_sizes_get_bar_rect (const CstSizesModel *model,
   g_return_val_if_fail (segment < model->n_segments, FALSE);
   g_return_val_if_fail (rect != NULL, FALSE);
 
-  cr = cst_chart_measure_context_new ();
-  sizes_text_init (&text, cr, style);
-  compute_geometry (model, width, height, style, &text, &geo);
+  cst_chart_frame_begin_measure (&frame, style, width, height);
+  compute_geometry (model, &frame, &text, &geo);
 
   rect->x = geo.bar_x;
   rect->y = geo.top + segment * geo.row_h + (geo.row_h - geo.bar_h) / 2.0;
@@ -362,9 +332,7 @@ cst_chart_sizes_get_bar_rect (const CstSizesModel *model,
   rect->height = geo.bar_h;
   drawn = geo.show_rows && segment < geo.n_shown && rect->width > 0.0;
 
-  sizes_geometry_clear (&geo);
-  sizes_text_clear (&text);
-  cairo_destroy (cr);
+  cst_chart_frame_end (&frame);
 
   return drawn;
 }
@@ -387,6 +355,7 @@ cst_chart_sizes_paint (cairo_t             *cr,
                        double               height,
                        const CstChartStyle *style)
 {
+  CstChartFrame frame;
   SizesText text;
   SizesGeometry geo;
   double s;
@@ -395,22 +364,11 @@ cst_chart_sizes_paint (cairo_t             *cr,
   g_return_if_fail (model != NULL);
   g_return_if_fail (style != NULL);
 
-  cairo_save (cr);
-  cst_chart_paint_background (cr, style, width, height);
-
-  sizes_text_init (&text, cr, style);
-  compute_geometry (model, width, height, style, &text, &geo);
+  cst_chart_frame_begin_paint (&frame, cr, style, width, height);
+  compute_geometry (model, &frame, &text, &geo);
   s = geo.s;
 
-  if (geo.show_title)
-    {
-      cst_chart_draw_text (cr, text.title, geo.title, geo.pad, geo.pad, width - 2.0 * geo.pad,
-                           CST_CHART_ALIGN_START, &style->foreground);
-      if (geo.show_subtitle)
-        cst_chart_draw_text (cr, text.subtitle, geo.subtitle,
-                             geo.pad, geo.pad + geo.title_h + 2.0 * s, width - 2.0 * geo.pad,
-                             CST_CHART_ALIGN_START, &style->muted);
-    }
+  cst_chart_header_paint (&frame.header, cr, style);
 
   if (geo.show_rows)
     {
@@ -435,15 +393,8 @@ cst_chart_sizes_paint (cairo_t             *cr,
           bw = bar_width (model, &geo, seg);
 
           if (selected)
-            {
-              CstColor highlight = style->accent;
-
-              highlight.alpha = 0.15;
-              cst_chart_rounded_rectangle (cr, row.x, row.y + 1.0 * s, row.width,
-                                           row.height - 2.0 * s, 8.0 * s);
-              cst_chart_set_source_color (cr, &highlight);
-              cairo_fill (cr);
-            }
+            cst_chart_paint_selection (cr, style, row.x, row.y + 1.0 * s, row.width,
+                                       row.height - 2.0 * s, 8.0 * s);
 
           cst_chart_draw_text (cr, selected ? text.name_bold : text.name, model->names[seg],
                                geo.pad, mid - geo.text_h / 2.0, geo.name_w, CST_CHART_ALIGN_START,
@@ -494,9 +445,7 @@ cst_chart_sizes_paint (cairo_t             *cr,
       cairo_stroke (cr);
     }
 
-  sizes_geometry_clear (&geo);
-  sizes_text_clear (&text);
-  cairo_restore (cr);
+  cst_chart_frame_end (&frame);
 }
 
 /**
@@ -520,7 +469,7 @@ cst_chart_sizes_hit_test (const CstSizesModel *model,
                           double               y,
                           char               **tooltip)
 {
-  cairo_t *cr;
+  CstChartFrame frame;
   SizesText text;
   SizesGeometry geo;
   int hit = -1;
@@ -531,9 +480,8 @@ cst_chart_sizes_hit_test (const CstSizesModel *model,
   if (tooltip != NULL)
     *tooltip = NULL;
 
-  cr = cst_chart_measure_context_new ();
-  sizes_text_init (&text, cr, style);
-  compute_geometry (model, width, height, style, &text, &geo);
+  cst_chart_frame_begin_measure (&frame, style, width, height);
+  compute_geometry (model, &frame, &text, &geo);
 
   if (geo.show_rows)
     for (guint seg = 0; seg < geo.n_shown && hit < 0; seg++)
@@ -541,16 +489,14 @@ cst_chart_sizes_hit_test (const CstSizesModel *model,
         cairo_rectangle_t row;
 
         row_rect (&geo, seg, width, &row);
-        if (x >= row.x && x < row.x + row.width && y >= row.y && y < row.y + row.height)
+        if (cst_chart_rect_contains (&row, x, y))
           hit = seg;
       }
 
   if (hit >= 0 && tooltip != NULL)
     *tooltip = cst_chart_segment_tooltip (model->names[hit], model->sizes[hit], model->total);
 
-  sizes_geometry_clear (&geo);
-  sizes_text_clear (&text);
-  cairo_destroy (cr);
+  cst_chart_frame_end (&frame);
 
   return hit;
 }

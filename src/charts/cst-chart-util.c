@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <locale.h>
 #include <math.h>
+#include <string.h>
 
 #include "cst-chart-util.h"
 
@@ -716,4 +717,315 @@ cst_chart_paint_background (cairo_t             *cr,
   cairo_rectangle (cr, 0.0, 0.0, width, height);
   cairo_fill (cr);
   cairo_restore (cr);
+}
+
+/**
+ * cst_chart_paint_selection:
+ * @cr: a context
+ * @style: the style
+ * @x: the left edge
+ * @y: the top edge
+ * @width: the width
+ * @height: the height
+ * @radius: the corner radius
+ *
+ * Fills a rounded rectangle with a faint wash of the accent colour, behind the row or legend
+ * entry of the selected segment.
+ */
+void
+cst_chart_paint_selection (cairo_t             *cr,
+                           const CstChartStyle *style,
+                           double               x,
+                           double               y,
+                           double               width,
+                           double               height,
+                           double               radius)
+{
+  CstColor highlight;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (style != NULL);
+
+  highlight = style->accent;
+  highlight.alpha = 0.15;
+  cst_chart_rounded_rectangle (cr, x, y, width, height, radius);
+  cst_chart_set_source_color (cr, &highlight);
+  cairo_fill (cr);
+}
+
+/**
+ * cst_chart_rect_contains:
+ * @rect: a rectangle
+ * @x: a point
+ * @y: a point
+ *
+ * Returns: whether the point lies in @rect, counting the left and top edges but not the right
+ *   and bottom ones, so that a point on the border of two adjacent rows hits exactly one
+ */
+gboolean
+cst_chart_rect_contains (const cairo_rectangle_t *rect,
+                         double                   x,
+                         double                   y)
+{
+  g_return_val_if_fail (rect != NULL, FALSE);
+
+  return x >= rect->x && x < rect->x + rect->width && y >= rect->y && y < rect->y + rect->height;
+}
+
+/**
+ * cst_chart_header_init:
+ * @header: (out caller-allocates): the header to set up
+ * @cr: the context the header will draw on (or a measuring context)
+ * @style: the style giving the font
+ *
+ * Creates the title and subtitle layouts; nothing is shown until cst_chart_header_measure().
+ */
+void
+cst_chart_header_init (CstChartHeader      *header,
+                       cairo_t             *cr,
+                       const CstChartStyle *style)
+{
+  g_return_if_fail (header != NULL);
+
+  memset (header, 0, sizeof *header);
+  header->title_layout = cst_chart_create_layout (cr, style, CST_CHART_FONT_TITLE,
+                                                  PANGO_WEIGHT_BOLD);
+  header->subtitle_layout = cst_chart_create_layout (cr, style, CST_CHART_FONT_SMALL,
+                                                     PANGO_WEIGHT_NORMAL);
+}
+
+/**
+ * cst_chart_header_measure:
+ * @header: a header
+ * @title: the title
+ * @subtitle: (nullable): the subtitle; %NULL or empty for none
+ * @width: the chart width
+ * @height: the chart height
+ * @scale: the style's scale, as in #CstChartFrame
+ * @pad: the chart's padding, as in #CstChartFrame
+ * @subtitle_min_height: the chart height, in unscaled pixels, below which the subtitle is left
+ *   out to keep room for the chart itself
+ *
+ * Keeps copies of the two lines, measures them and decides what is shown: the title when the
+ * chart is at least 24 pixels wide inside its padding and tall enough for the title and the
+ * padding; the subtitle with the title, from @subtitle_min_height on.
+ *
+ * Returns: whether the title is shown; painters draw nothing else when it is not
+ */
+gboolean
+cst_chart_header_measure (CstChartHeader *header,
+                          const char     *title,
+                          const char     *subtitle,
+                          double          width,
+                          double          height,
+                          double          scale,
+                          double          pad,
+                          double          subtitle_min_height)
+{
+  g_return_val_if_fail (header != NULL, FALSE);
+  g_return_val_if_fail (PANGO_IS_LAYOUT (header->title_layout), FALSE);
+
+  g_free (header->title);
+  g_free (header->subtitle);
+  header->title = g_strdup (title);
+  header->subtitle = g_strdup (subtitle != NULL ? subtitle : "");
+  cst_chart_measure_text (header->title_layout, header->title, &header->title_h);
+  cst_chart_measure_text (header->subtitle_layout, header->subtitle, &header->subtitle_h);
+
+  header->x = pad;
+  header->y = pad;
+  header->width = width - 2.0 * pad;
+  header->line_gap = 2.0 * scale;
+  header->show_title = width - 2.0 * pad >= 24.0 * scale && height >= header->title_h + 2.0 * pad;
+  header->show_subtitle = header->show_title
+                          && height >= subtitle_min_height * scale
+                          && *header->subtitle != '\0';
+
+  return header->show_title;
+}
+
+/**
+ * cst_chart_header_get_bottom:
+ * @header: a measured header
+ *
+ * Returns: the bottom of the lines shown, where a painter's own parts may start (after a gap
+ *   of its choosing)
+ */
+double
+cst_chart_header_get_bottom (const CstChartHeader *header)
+{
+  g_return_val_if_fail (header != NULL, 0.0);
+
+  return header->y + header->title_h
+         + (header->show_subtitle ? header->line_gap + header->subtitle_h : 0.0);
+}
+
+/**
+ * cst_chart_header_paint:
+ * @header: a measured header
+ * @cr: the context the header was initialized for
+ * @style: the style
+ *
+ * Draws the title in the foreground colour and the subtitle in the muted one, as far as
+ * cst_chart_header_measure() decided they are shown.
+ */
+void
+cst_chart_header_paint (CstChartHeader      *header,
+                        cairo_t             *cr,
+                        const CstChartStyle *style)
+{
+  g_return_if_fail (header != NULL);
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (style != NULL);
+
+  if (!header->show_title)
+    return;
+
+  cst_chart_draw_text (cr, header->title_layout, header->title,
+                       header->x + header->title_indent, header->y,
+                       header->width - header->title_indent, CST_CHART_ALIGN_START,
+                       &style->foreground);
+  if (header->show_subtitle)
+    cst_chart_draw_text (cr, header->subtitle_layout, header->subtitle,
+                         header->x, header->y + header->title_h + header->line_gap, header->width,
+                         CST_CHART_ALIGN_START, &style->muted);
+}
+
+/**
+ * cst_chart_header_clear:
+ * @header: a header
+ *
+ * Frees what the header holds; it may be initialized again.
+ */
+void
+cst_chart_header_clear (CstChartHeader *header)
+{
+  g_return_if_fail (header != NULL);
+
+  g_clear_object (&header->title_layout);
+  g_clear_object (&header->subtitle_layout);
+  g_clear_pointer (&header->title, g_free);
+  g_clear_pointer (&header->subtitle, g_free);
+}
+
+static void
+frame_init (CstChartFrame       *frame,
+            cairo_t             *cr,
+            gboolean             scratch,
+            const CstChartStyle *style,
+            double               width,
+            double               height)
+{
+  double s = style->scale > 0.0 && isfinite (style->scale) ? style->scale : 1.0;
+
+  memset (frame, 0, sizeof *frame);
+  frame->cr = cr;
+  frame->style = style;
+  frame->scratch = scratch;
+  frame->layouts = g_ptr_array_new_with_free_func (g_object_unref);
+  frame->width = width;
+  frame->height = height;
+  frame->s = s;
+  frame->drawable = width > 0.0 && height > 0.0 && isfinite (width) && isfinite (height);
+  if (frame->drawable)
+    frame->pad = MIN (16.0 * s, MIN (width, height) / 20.0);
+  cst_chart_header_init (&frame->header, cr, style);
+}
+
+/**
+ * cst_chart_frame_begin_paint:
+ * @frame: (out caller-allocates): the frame to set up
+ * @cr: the context to paint on
+ * @style: the style
+ * @width: the chart width in user units
+ * @height: the chart height in user units
+ *
+ * Starts painting a chart: saves the state of @cr, fills the background and sets up @frame
+ * with its header. End with cst_chart_frame_end(), which restores @cr.
+ */
+void
+cst_chart_frame_begin_paint (CstChartFrame       *frame,
+                             cairo_t             *cr,
+                             const CstChartStyle *style,
+                             double               width,
+                             double               height)
+{
+  g_return_if_fail (frame != NULL);
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (style != NULL);
+
+  cairo_save (cr);
+  cst_chart_paint_background (cr, style, width, height);
+  frame_init (frame, cr, FALSE, style, width, height);
+}
+
+/**
+ * cst_chart_frame_begin_measure:
+ * @frame: (out caller-allocates): the frame to set up
+ * @style: the style
+ * @width: the chart width in user units
+ * @height: the chart height in user units
+ *
+ * Starts laying out a chart without painting it, for hit tests and for the positions tests
+ * and keyboard focus ask for: the text is measured on a scratch context, so that the layout
+ * comes out exactly as painted. End with cst_chart_frame_end(), which destroys the context.
+ */
+void
+cst_chart_frame_begin_measure (CstChartFrame       *frame,
+                               const CstChartStyle *style,
+                               double               width,
+                               double               height)
+{
+  g_return_if_fail (frame != NULL);
+  g_return_if_fail (style != NULL);
+
+  frame_init (frame, cst_chart_measure_context_new (), TRUE, style, width, height);
+}
+
+/**
+ * cst_chart_frame_create_layout:
+ * @frame: a frame
+ * @size_factor: the text size relative to the style's base size
+ * @weight: the font weight
+ *
+ * Creates a layout for the frame's context, as cst_chart_create_layout() does, that lives
+ * until cst_chart_frame_end().
+ *
+ * Returns: (transfer none): the layout, owned by @frame
+ */
+PangoLayout *
+cst_chart_frame_create_layout (CstChartFrame *frame,
+                               double         size_factor,
+                               PangoWeight    weight)
+{
+  PangoLayout *layout;
+
+  g_return_val_if_fail (frame != NULL, NULL);
+  g_return_val_if_fail (frame->cr != NULL, NULL);
+
+  layout = cst_chart_create_layout (frame->cr, frame->style, size_factor, weight);
+  g_ptr_array_add (frame->layouts, layout);
+  return layout;
+}
+
+/**
+ * cst_chart_frame_end:
+ * @frame: a frame
+ *
+ * Frees the header and the layouts made for the frame, and restores (after painting) or
+ * destroys (after measuring) the context.
+ */
+void
+cst_chart_frame_end (CstChartFrame *frame)
+{
+  g_return_if_fail (frame != NULL);
+  g_return_if_fail (frame->cr != NULL);
+
+  cst_chart_header_clear (&frame->header);
+  g_clear_pointer (&frame->layouts, g_ptr_array_unref);
+  if (frame->scratch)
+    cairo_destroy (frame->cr);
+  else
+    cairo_restore (frame->cr);
+  frame->cr = NULL;
 }

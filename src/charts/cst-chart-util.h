@@ -108,5 +108,89 @@ void     cst_chart_paint_background    (cairo_t             *cr,
                                         const CstChartStyle *style,
                                         double               width,
                                         double               height);
+void     cst_chart_paint_selection     (cairo_t             *cr,
+                                        const CstChartStyle *style,
+                                        double               x,
+                                        double               y,
+                                        double               width,
+                                        double               height,
+                                        double               radius);
+gboolean cst_chart_rect_contains       (const cairo_rectangle_t *rect,
+                                        double               x,
+                                        double               y);
+
+/* The title block every chart starts with: a bold title and, when there is room, a muted
+ * subtitle line below it, both at the chart's padding and ellipsized to its width. The header
+ * owns its layouts and its two lines. */
+typedef struct
+{
+  PangoLayout *title_layout;
+  PangoLayout *subtitle_layout;
+  char        *title;
+  char        *subtitle;
+
+  /* Set by cst_chart_header_measure(). */
+  double       x;             /* the left edge of both lines */
+  double       y;             /* the top of the title */
+  double       width;         /* what both lines are ellipsized to */
+  double       line_gap;      /* between the title and the subtitle */
+  double       title_h;
+  double       subtitle_h;
+  gboolean     show_title;
+  gboolean     show_subtitle;
+
+  /* Room before the title, for a painter that draws something there (0 for none). */
+  double       title_indent;
+} CstChartHeader;
+
+void     cst_chart_header_init         (CstChartHeader      *header,
+                                        cairo_t             *cr,
+                                        const CstChartStyle *style);
+gboolean cst_chart_header_measure      (CstChartHeader      *header,
+                                        const char          *title,
+                                        const char          *subtitle,
+                                        double               width,
+                                        double               height,
+                                        double               scale,
+                                        double               pad,
+                                        double               subtitle_min_height);
+double   cst_chart_header_get_bottom   (const CstChartHeader *header);
+void     cst_chart_header_paint        (CstChartHeader      *header,
+                                        cairo_t             *cr,
+                                        const CstChartStyle *style);
+void     cst_chart_header_clear        (CstChartHeader      *header);
+
+/* One paint, hit test or measurement of a chart from start to end: the context the text is
+ * laid out for (the painted one, or a scratch one for measuring), the chart's size, scale and
+ * padding, and its header. Painters lay out their own parts from it. */
+typedef struct
+{
+  cairo_t             *cr;
+  const CstChartStyle *style;
+  double               width;
+  double               height;
+  double               s;         /* the style's scale, 1 when it is not a positive number */
+  double               pad;       /* the padding around the chart; 0 when !drawable */
+  gboolean             drawable;  /* the size is positive and finite */
+  CstChartHeader       header;
+
+  /*< private >*/
+  gboolean             scratch;
+  GPtrArray           *layouts;
+} CstChartFrame;
+
+void     cst_chart_frame_begin_paint   (CstChartFrame       *frame,
+                                        cairo_t             *cr,
+                                        const CstChartStyle *style,
+                                        double               width,
+                                        double               height);
+void     cst_chart_frame_begin_measure (CstChartFrame       *frame,
+                                        const CstChartStyle *style,
+                                        double               width,
+                                        double               height);
+PangoLayout *cst_chart_frame_create_layout (CstChartFrame *frame,
+                                            double         size_factor,
+                                            PangoWeight    weight);
+void     cst_chart_frame_end           (CstChartFrame       *frame);
 
 G_END_DECLS

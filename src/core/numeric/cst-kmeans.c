@@ -1015,6 +1015,12 @@ fused_top2 (const double *x,
       fused_vd v, w;
       fused_vl l = none;
 
+      /* The rows of the tile after next are read from memory while this one is computed: the
+       * pending rows are scattered, which defeats the hardware prefetcher. */
+      for (gsize r = b + 2 * FUSED_TILE; r < MIN (n, b + 3 * FUSED_TILE); r++)
+        for (gsize line = 0; line < cols * sizeof (double); line += 64)
+          __builtin_prefetch ((const char *) (x + index[r] * cols) + line);
+
       for (gsize r = 0; r < FUSED_TILE; r++)
         {
           const double *row = x + index[b + MIN (r, m - 1)] * cols;
@@ -1078,9 +1084,10 @@ fused_top2 (const double *x,
  * of its own centre and l shrinks by the largest shift of the others; while u < max (l, half
  * the distance from its centre to the nearest other centre), no other centre can be closer
  * (triangle inequality) and the row is skipped without reading it. The other rows of a block
- * are gathered (or, when they are most of it, the whole block is taken in place) and get all
- * their distances from one dgemm (sgemm on the float copies), ‖x‖² −
- * 2·x·c + ‖c‖² clamped at 0, which also renews their bounds. So the labels are those of plain
+ * get all their distances from fused_top2() reading them in place (double precision, up to
+ * FUSED_MAX_COLS columns), or are gathered (or, when they are most of it, the whole block is
+ * taken in place) for one dgemm (sgemm on the float copies); ‖x‖² − 2·x·c + ‖c‖² clamped at 0,
+ * which also renews their bounds. So the labels are those of plain
  * Lloyd iterations (up to the rounding of the distances themselves), while after the first few
  * iterations most rows cost a comparison instead of k distances: on the 1,000,000 × 16
  * benchmark with k = 8, 17 iterations cost as much as 5 plain ones.
@@ -2066,7 +2073,9 @@ cst_kmeans_options_init (CstKmeansOptions *options)
  * rows) × k × cols), for tables too large for Lloyd's iterations; its inertia is typically a few
  * percent above Lloyd's.
  *
- * Distances come from BLAS (dgemm, dgemv) over blocks of 2048 rows; chunks of 32768 rows are
+ * Distances come from a fused, vectorised kernel (double precision, up to 64 columns; compiled
+ * for AVX-512, AVX2 and the baseline and chosen at load time) or BLAS (dgemm, dgemv, sgemm)
+ * over blocks of 2048 rows; chunks of 32768 rows are
  * spread over one thread per processor, each with its own partial sums added up in chunk
  * order, so the result does not depend on the number of threads or on their scheduling.
  * Lloyd's iterations skip the rows whose label provably cannot change (Hamerly's bounds, see
