@@ -87,29 +87,39 @@ map_model_from (const Points *p)
   return cst_map_model_new (p->n, p->x, p->y, p->segment, p->k, names);
 }
 
-static cairo_surface_t *
-paint_map (const CstMapModel   *model,
-           int                  width,
-           int                  height,
-           const CstChartStyle *style)
+/* A painter and its hit test, so that one helper serves every chart. */
+typedef void (*ChartPaintFunc)   (cairo_t             *cr,
+                                  gconstpointer        model,
+                                  double               width,
+                                  double               height,
+                                  const CstChartStyle *style);
+typedef int  (*ChartHitTestFunc) (gconstpointer        model,
+                                  double               width,
+                                  double               height,
+                                  const CstChartStyle *style,
+                                  double               x,
+                                  double               y,
+                                  char               **tooltip);
+
+typedef struct
 {
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cairo_t *cr = cairo_create (surface);
-  CstColor bg;
+  ChartPaintFunc   paint;
+  ChartHitTestFunc hit_test;
+} ChartFuncs;
 
-  cst_chart_style_get_surface (style, &bg);
-  cst_chart_set_source_color (cr, &bg);
-  cairo_paint (cr);
-  cst_chart_map_paint (cr, model, width, height, style);
-  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
+#define CHART_FUNCS(chart) \
+  { (ChartPaintFunc) cst_chart_##chart##_paint, (ChartHitTestFunc) cst_chart_##chart##_hit_test }
 
-  return surface;
-}
+static const ChartFuncs map_chart = CHART_FUNCS (map);
+static const ChartFuncs sizes_chart = CHART_FUNCS (sizes);
+static const ChartFuncs heatmap_chart = CHART_FUNCS (heatmap);
+static const ChartFuncs kchoice_chart = CHART_FUNCS (kchoice);
+static const ChartFuncs difference_chart = CHART_FUNCS (difference);
 
+/* Paints @model on a new image surface filled with the style's surface colour. */
 static cairo_surface_t *
-paint_sizes (const CstSizesModel *model,
+paint_chart (const ChartFuncs    *chart,
+             gconstpointer        model,
              int                  width,
              int                  height,
              const CstChartStyle *style)
@@ -121,12 +131,26 @@ paint_sizes (const CstSizesModel *model,
   cst_chart_style_get_surface (style, &bg);
   cst_chart_set_source_color (cr, &bg);
   cairo_paint (cr);
-  cst_chart_sizes_paint (cr, model, width, height, style);
+  chart->paint (cr, model, width, height, style);
   g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
   cairo_destroy (cr);
   cairo_surface_flush (surface);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
 
   return surface;
+}
+
+/* The light or the dark style, and the surface colour charts are painted on. */
+static void
+style_init_for (CstChartStyle *style,
+                gboolean       dark,
+                CstColor      *bg)
+{
+  if (dark)
+    cst_chart_style_init_dark (style);
+  else
+    cst_chart_style_init_light (style);
+  cst_chart_style_get_surface (style, bg);
 }
 
 static void
@@ -143,6 +167,40 @@ maybe_save (cairo_surface_t *surface,
   path = g_build_filename (dir, name, NULL);
   g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
   g_test_message ("wrote %s", path);
+}
+
+/* Paints @model at sizes where little or nothing fits, down to nothing at all, and hit tests
+ * near a corner there: nothing may crash or warn. The 320 × 240 chart is saved as @small_name
+ * when given. */
+static void
+check_odd_sizes (const ChartFuncs    *chart,
+                 gconstpointer        model,
+                 const CstChartStyle *style,
+                 const char          *small_name)
+{
+  static const int sizes[][2] = {
+    { 10, 10 }, { 1, 1 }, { 0, 0 }, { 120, 90 }, { 200, 600 }, { 2000, 40 }, { 320, 240 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      cairo_surface_t *surface = paint_chart (chart, model, sizes[i][0], sizes[i][1], style);
+
+      if (small_name != NULL && sizes[i][0] == 320)
+        maybe_save (surface, small_name);
+      cairo_surface_destroy (surface);
+      chart->hit_test (model, sizes[i][0], sizes[i][1], style, 5, 5, NULL);
+    }
+}
+
+/* A model without anything to show paints, and nothing in it can be hit. */
+static void
+check_empty (const ChartFuncs    *chart,
+             gconstpointer        model,
+             const CstChartStyle *style)
+{
+  cairo_surface_destroy (paint_chart (chart, model, 400, 300, style));
+  g_assert_cmpint (chart->hit_test (model, 400, 300, style, 200, 150, NULL), ==, -1);
 }
 
 static void
@@ -420,7 +478,7 @@ test_map_light (void)
   model = map_model_from (&p);
   cst_chart_style_init_light (&style);
 
-  surface = paint_map (model, 800, 600, &style);
+  surface = paint_chart (&map_chart, model, 800, 600, &style);
   maybe_save (surface, "map-light.png");
   check_map_pixels (surface, &style, 3);
 
@@ -441,7 +499,7 @@ test_map_dark (void)
   model = map_model_from (&p);
   cst_chart_style_init_dark (&style);
 
-  surface = paint_map (model, 800, 600, &style);
+  surface = paint_chart (&map_chart, model, 800, 600, &style);
   maybe_save (surface, "map-dark.png");
   check_map_pixels (surface, &style, 3);
   cairo_surface_destroy (surface);
@@ -450,7 +508,7 @@ test_map_dark (void)
   cst_chart_style_set_high_contrast (&style, TRUE);
   cst_map_model_set_selected (model, 1);
   g_assert_cmpint (cst_map_model_get_selected (model), ==, 1);
-  surface = paint_map (model, 800, 600, &style);
+  surface = paint_chart (&map_chart, model, 800, 600, &style);
   maybe_save (surface, "map-dark-hc-selected.png");
   cairo_surface_destroy (surface);
 
@@ -477,9 +535,9 @@ test_map_selected (void)
   cst_chart_style_init_light (&style);
   cst_chart_style_get_surface (&style, &bg);
 
-  plain = paint_map (model, 800, 600, &style);
+  plain = paint_chart (&map_chart, model, 800, 600, &style);
   cst_map_model_set_selected (model, 2);
-  selected = paint_map (model, 800, 600, &style);
+  selected = paint_chart (&map_chart, model, 800, 600, &style);
   maybe_save (selected, "map-light-selected.png");
 
   /* The selected segment stands out more, the others less. */
@@ -544,7 +602,7 @@ test_map_sample (void)
     }
 
   cst_chart_style_init_light (&style);
-  surface = paint_map (model, 800, 600, &style);
+  surface = paint_chart (&map_chart, model, 800, 600, &style);
   maybe_save (surface, "map-sampled.png");
 
   /* The tiny segment is represented: its colour shows (its three points sit far out and are
@@ -779,9 +837,6 @@ static void
 test_map_edge_cases (void)
 {
   CstChartStyle style;
-  static const int sizes[][2] = {
-    { 10, 10 }, { 1, 1 }, { 0, 0 }, { 120, 90 }, { 320, 240 }, { 2000, 40 },
-  };
 
   cst_chart_style_init_light (&style);
 
@@ -789,7 +844,7 @@ test_map_edge_cases (void)
   {
     g_autoptr(CstMapModel) model = cst_map_model_new (0, NULL, NULL, NULL, 0, NULL);
     g_autofree char *text = cst_chart_map_describe (model);
-    cairo_surface_t *surface = paint_map (model, 800, 600, &style);
+    cairo_surface_t *surface = paint_chart (&map_chart, model, 800, 600, &style);
 
     g_assert_cmpuint (cst_map_model_get_n_drawn (model), ==, 0);
     g_assert_cmpint (cst_chart_map_hit_test (model, 800, 600, &style, 400, 300, NULL), ==, -1);
@@ -805,7 +860,7 @@ test_map_edge_cases (void)
 
     g_assert_false (cst_map_model_get_centroid (model, 0, &x, &y));
     g_assert_true (isnan (x));
-    cairo_surface_destroy (paint_map (model, 800, 600, &style));
+    cairo_surface_destroy (paint_chart (&map_chart, model, 800, 600, &style));
   }
 
   /* One segment, default names. */
@@ -815,7 +870,7 @@ test_map_edge_cases (void)
     guint seg[] = { 0, 0, 0, 0 };
     g_autoptr(CstMapModel) model = cst_map_model_new (4, x, y, seg, 1, NULL);
     g_autofree char *text = cst_chart_map_describe (model);
-    cairo_surface_t *surface = paint_map (model, 800, 600, &style);
+    cairo_surface_t *surface = paint_chart (&map_chart, model, 800, 600, &style);
 
     g_assert_nonnull (strstr (text, "Segment 1 4 (100 %)"));
     g_assert_nonnull (strstr (text, "1 segment:"));
@@ -838,13 +893,7 @@ test_map_edge_cases (void)
     g_assert_cmpfloat (cy, ==, -1.0);
     g_assert_false (cst_map_model_get_centroid (model, 2, NULL, NULL));
 
-    for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
-      {
-        cairo_surface_t *surface = paint_map (model, sizes[i][0], sizes[i][1], &style);
-
-        cst_chart_map_hit_test (model, sizes[i][0], sizes[i][1], &style, 5, 5, NULL);
-        cairo_surface_destroy (surface);
-      }
+    check_odd_sizes (&map_chart, model, &style, NULL);
 
     g_assert_true (cst_chart_map_get_centroid_position (model, 800, 600, &style, 0, &px, &py));
     g_assert_true (isfinite (px) && isfinite (py));
@@ -858,11 +907,10 @@ test_map_edge_cases (void)
 
     points_init (&p, 500, 3);
     model = map_model_from (&p);
-    for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
-      cairo_surface_destroy (paint_map (model, sizes[i][0], sizes[i][1], &style));
+    check_odd_sizes (&map_chart, model, &style, NULL);
 
     style.scale = 2.0;
-    cairo_surface_destroy (paint_map (model, 1600, 1200, &style));
+    cairo_surface_destroy (paint_chart (&map_chart, model, 1600, 1200, &style));
     style.scale = 1.0;
 
     /* Twelve segments with long names, in a narrow chart: the legend moves below. */
@@ -876,10 +924,10 @@ test_map_edge_cases (void)
       for (gsize i = 0; i < p.n; i++)
         p.segment[i] = i % 12;
       twelve = cst_map_model_new (p.n, p.x, p.y, p.segment, 12, (const char *const *) many);
-      surface = paint_map (twelve, 500, 500, &style);
+      surface = paint_chart (&map_chart, twelve, 500, 500, &style);
       maybe_save (surface, "map-twelve-narrow.png");
       cairo_surface_destroy (surface);
-      surface = paint_map (twelve, 900, 420, &style);
+      surface = paint_chart (&map_chart, twelve, 900, 420, &style);
       maybe_save (surface, "map-twelve-wide.png");
       cairo_surface_destroy (surface);
       for (guint s = 0; s < 12; s++)
@@ -912,13 +960,9 @@ test_sizes_paint (void)
 
   for (guint dark = 0; dark < 2; dark++)
     {
-      if (dark)
-        cst_chart_style_init_dark (&style);
-      else
-        cst_chart_style_init_light (&style);
-      cst_chart_style_get_surface (&style, &bg);
+      style_init_for (&style, dark, &bg);
 
-      surface = paint_sizes (model, 640, 360, &style);
+      surface = paint_chart (&sizes_chart, model, 640, 360, &style);
       maybe_save (surface, dark ? "sizes-dark.png" : "sizes-light.png");
       g_assert_cmpuint (count_non_background (surface, &bg), >, 640 * 360 / 20);
       for (guint s = 0; s < 5; s++)
@@ -926,7 +970,7 @@ test_sizes_paint (void)
       cairo_surface_destroy (surface);
 
       cst_sizes_model_set_selected (model, 1);
-      surface = paint_sizes (model, 640, 360, &style);
+      surface = paint_chart (&sizes_chart, model, 640, 360, &style);
       maybe_save (surface, dark ? "sizes-dark-selected.png" : "sizes-light-selected.png");
       cairo_surface_destroy (surface);
       cst_sizes_model_set_selected (model, -1);
@@ -993,9 +1037,6 @@ static void
 test_sizes_edge_cases (void)
 {
   CstChartStyle style;
-  static const int sizes[][2] = {
-    { 10, 10 }, { 1, 1 }, { 0, 0 }, { 120, 90 }, { 200, 600 }, { 2000, 40 },
-  };
 
   cst_chart_style_init_dark (&style);
 
@@ -1004,8 +1045,7 @@ test_sizes_edge_cases (void)
     g_autofree char *text = cst_chart_sizes_describe (model);
 
     g_assert_nonnull (text);
-    cairo_surface_destroy (paint_sizes (model, 400, 300, &style));
-    g_assert_cmpint (cst_chart_sizes_hit_test (model, 400, 300, &style, 200, 150, NULL), ==, -1);
+    check_empty (&sizes_chart, model, &style);
   }
 
   {
@@ -1013,18 +1053,14 @@ test_sizes_edge_cases (void)
     g_autoptr(CstSizesModel) model = cst_sizes_model_new (3, NULL, zeros);
     cairo_rectangle_t bar;
 
-    cairo_surface_destroy (paint_sizes (model, 400, 300, &style));
+    cairo_surface_destroy (paint_chart (&sizes_chart, model, 400, 300, &style));
     g_assert_false (cst_chart_sizes_get_bar_rect (model, 400, 300, &style, 0, &bar));
   }
 
   {
     g_autoptr(CstSizesModel) model = sizes_model ();
 
-    for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
-      {
-        cairo_surface_destroy (paint_sizes (model, sizes[i][0], sizes[i][1], &style));
-        cst_chart_sizes_hit_test (model, sizes[i][0], sizes[i][1], &style, 5, 5, NULL);
-      }
+    check_odd_sizes (&sizes_chart, model, &style, NULL);
   }
 
   /* Forty segments do not fit in 300 pixels: the rows that fit are drawn. */
@@ -1036,42 +1072,12 @@ test_sizes_edge_cases (void)
     for (guint i = 0; i < 40; i++)
       counts[i] = 1000 - 20 * i;
     model = cst_sizes_model_new (40, NULL, counts);
-    surface = paint_sizes (model, 400, 300, &style);
+    surface = paint_chart (&sizes_chart, model, 400, 300, &style);
     maybe_save (surface, "sizes-forty.png");
     cairo_surface_destroy (surface);
   }
 
   cst_chart_style_clear (&style);
-}
-
-/* Shared by the heatmap, difference and k-choice tests: any painter, on the style's surface. */
-typedef void (*ChartPaintFunc) (cairo_t             *cr,
-                                gconstpointer        model,
-                                double               width,
-                                double               height,
-                                const CstChartStyle *style);
-
-static cairo_surface_t *
-paint_chart (ChartPaintFunc       paint,
-             gconstpointer        model,
-             int                  width,
-             int                  height,
-             const CstChartStyle *style)
-{
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cairo_t *cr = cairo_create (surface);
-  CstColor bg;
-
-  cst_chart_style_get_surface (style, &bg);
-  cst_chart_set_source_color (cr, &bg);
-  cairo_paint (cr);
-  paint (cr, model, width, height, style);
-  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
-
-  return surface;
 }
 
 /* How many distinct colours (quantized to 5 bits a channel) cover at least @min_pixels. */
@@ -1248,13 +1254,9 @@ test_heatmap_paint (void)
       cairo_rectangle_t low, high;
       double rgb[3];
 
-      if (dark)
-        cst_chart_style_init_dark (&style);
-      else
-        cst_chart_style_init_light (&style);
-      cst_chart_style_get_surface (&style, &bg);
+      style_init_for (&style, dark, &bg);
 
-      surface = paint_chart ((ChartPaintFunc) cst_chart_heatmap_paint, model, 800, 600, &style);
+      surface = paint_chart (&heatmap_chart, model, 800, 600, &style);
       maybe_save (surface, dark ? "heatmap-dark.png" : "heatmap-light.png");
       check_chart_pixels (surface, &style, 20);
 
@@ -1276,7 +1278,7 @@ test_heatmap_paint (void)
       cairo_surface_destroy (surface);
 
       cst_heatmap_model_set_selected (model, 1);
-      surface = paint_chart ((ChartPaintFunc) cst_chart_heatmap_paint, model, 800, 600, &style);
+      surface = paint_chart (&heatmap_chart, model, 800, 600, &style);
       maybe_save (surface, dark ? "heatmap-dark-selected.png" : "heatmap-light-selected.png");
       g_assert_cmpuint (count_color (surface, &bg, &style.accent), >, 200);
       cairo_surface_destroy (surface);
@@ -1401,9 +1403,6 @@ static void
 test_heatmap_edge_cases (void)
 {
   CstChartStyle style;
-  static const int sizes[][2] = {
-    { 10, 10 }, { 1, 1 }, { 0, 0 }, { 120, 90 }, { 200, 600 }, { 2000, 40 }, { 320, 240 },
-  };
 
   cst_chart_style_init_dark (&style);
 
@@ -1417,7 +1416,7 @@ test_heatmap_edge_cases (void)
     g_autofree char *tooltip = NULL;
 
     g_assert_cmpfloat (cst_heatmap_model_get_limit (model), ==, 1.0);
-    surface = paint_chart ((ChartPaintFunc) cst_chart_heatmap_paint, model, 800, 600, &style);
+    surface = paint_chart (&heatmap_chart, model, 800, 600, &style);
     maybe_save (surface, "heatmap-one.png");
     cairo_surface_destroy (surface);
     g_assert_true (cst_chart_heatmap_get_cell_rect (model, 800, 600, &style, 0, 0, &cell));
@@ -1443,7 +1442,7 @@ test_heatmap_edge_cases (void)
 
     cst_chart_style_init_light (&light);
     g_assert_cmpfloat (cst_heatmap_model_get_limit (model), ==, 2.0);
-    surface = paint_chart ((ChartPaintFunc) cst_chart_heatmap_paint, model, 640, 400, &light);
+    surface = paint_chart (&heatmap_chart, model, 640, 400, &light);
     maybe_save (surface, "heatmap-missing.png");
     cst_chart_heatmap_get_cell_rect (model, 640, 400, &light, 0, 1, &cell);
     {
@@ -1471,7 +1470,7 @@ test_heatmap_edge_cases (void)
     cairo_surface_t *surface;
     cairo_rectangle_t first, last;
 
-    surface = paint_chart ((ChartPaintFunc) cst_chart_heatmap_paint, model, 900, 360, &style);
+    surface = paint_chart (&heatmap_chart, model, 900, 360, &style);
     maybe_save (surface, "heatmap-900x360.png");
     cairo_surface_destroy (surface);
     g_assert_true (cst_chart_heatmap_get_cell_rect (model, 900, 360, &style, 0, 0, &first));
@@ -1491,7 +1490,7 @@ test_heatmap_edge_cases (void)
       effects[i] = 3.5 * sin (i * 0.7);
     model = cst_heatmap_model_new (12, 20, NULL, NULL, effects);
     cst_heatmap_model_set_selected (model, 11);
-    surface = paint_chart ((ChartPaintFunc) cst_chart_heatmap_paint, model, 480, 600, &style);
+    surface = paint_chart (&heatmap_chart, model, 480, 600, &style);
     maybe_save (surface, "heatmap-twelve-narrow.png");
     cairo_surface_destroy (surface);
   }
@@ -1501,25 +1500,13 @@ test_heatmap_edge_cases (void)
 
     cst_heatmap_model_set_selected (model, 99);
     g_assert_cmpint (cst_heatmap_model_get_selected (model), ==, -1);
-    for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
-      {
-        cairo_surface_t *surface = paint_chart ((ChartPaintFunc) cst_chart_heatmap_paint, model,
-                                                MAX (sizes[i][0], 1), MAX (sizes[i][1], 1),
-                                                &style);
-
-        if (sizes[i][0] == 320)
-          maybe_save (surface, "heatmap-small.png");
-        cairo_surface_destroy (surface);
-        cst_chart_heatmap_hit_test (model, sizes[i][0], sizes[i][1], &style, 5, 5, NULL);
-      }
+    check_odd_sizes (&heatmap_chart, model, &style, "heatmap-small.png");
   }
 
   {
     g_autoptr(CstHeatmapModel) empty = cst_heatmap_model_new (0, 0, NULL, NULL, NULL);
 
-    cairo_surface_destroy (paint_chart ((ChartPaintFunc) cst_chart_heatmap_paint, empty,
-                                        400, 300, &style));
-    g_assert_cmpint (cst_chart_heatmap_hit_test (empty, 400, 300, &style, 200, 150, NULL), ==, -1);
+    check_empty (&heatmap_chart, empty, &style);
   }
 
   cst_chart_style_clear (&style);
@@ -1562,13 +1549,9 @@ test_kchoice_paint (void)
     {
       CstColor bg;
 
-      if (dark)
-        cst_chart_style_init_dark (&style);
-      else
-        cst_chart_style_init_light (&style);
-      cst_chart_style_get_surface (&style, &bg);
+      style_init_for (&style, dark, &bg);
 
-      surface = paint_chart ((ChartPaintFunc) cst_chart_kchoice_paint, model, 800, 600, &style);
+      surface = paint_chart (&kchoice_chart, model, 800, 600, &style);
       maybe_save (surface, dark ? "kchoice-dark.png" : "kchoice-light.png");
       g_assert_cmpuint (count_non_background (surface, &bg), >, 800 * 600 / 25);
       g_assert_cmpuint (count_distinct_colors (surface, 40), >=, 6);
@@ -1628,7 +1611,7 @@ test_kchoice_paint (void)
 
       cst_kchoice_model_set_chosen (model, 7);
       cst_kchoice_model_set_selected (model, 6);
-      surface = paint_chart ((ChartPaintFunc) cst_chart_kchoice_paint, model, 800, 600, &style);
+      surface = paint_chart (&kchoice_chart, model, 800, 600, &style);
       maybe_save (surface, dark ? "kchoice-dark-chosen.png" : "kchoice-light-chosen.png");
       cairo_surface_destroy (surface);
       cst_kchoice_model_set_chosen (model, 0);
@@ -1709,9 +1692,6 @@ static void
 test_kchoice_edge_cases (void)
 {
   CstChartStyle style;
-  static const int sizes[][2] = {
-    { 10, 10 }, { 1, 1 }, { 0, 0 }, { 120, 90 }, { 200, 600 }, { 2000, 40 }, { 320, 240 },
-  };
 
   cst_chart_style_init_dark (&style);
 
@@ -1723,7 +1703,7 @@ test_kchoice_edge_cases (void)
     cairo_surface_t *surface;
     double x, y;
 
-    surface = paint_chart ((ChartPaintFunc) cst_chart_kchoice_paint, model, 800, 600, &style);
+    surface = paint_chart (&kchoice_chart, model, 800, 600, &style);
     maybe_save (surface, "kchoice-one.png");
     cairo_surface_destroy (surface);
     g_assert_true (cst_chart_kchoice_get_position (model, 800, 600, &style, 0,
@@ -1745,7 +1725,7 @@ test_kchoice_edge_cases (void)
 
     cst_kchoice_model_set_min_share (model, 0.05);
     cst_kchoice_model_set_chosen (model, 3);
-    surface = paint_chart ((ChartPaintFunc) cst_chart_kchoice_paint, model, 640, 420, &style);
+    surface = paint_chart (&kchoice_chart, model, 640, 420, &style);
     maybe_save (surface, "kchoice-missing.png");
     cairo_surface_destroy (surface);
     g_assert_false (cst_chart_kchoice_get_position (model, 640, 420, &style, 2,
@@ -1773,17 +1753,7 @@ test_kchoice_edge_cases (void)
     g_autoptr(CstKChoiceModel) model = kchoice_model ();
 
     cst_kchoice_model_set_chosen (model, 12);
-    for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
-      {
-        cairo_surface_t *surface = paint_chart ((ChartPaintFunc) cst_chart_kchoice_paint, model,
-                                                MAX (sizes[i][0], 1), MAX (sizes[i][1], 1),
-                                                &style);
-
-        if (sizes[i][0] == 320)
-          maybe_save (surface, "kchoice-small.png");
-        cairo_surface_destroy (surface);
-        cst_chart_kchoice_hit_test (model, sizes[i][0], sizes[i][1], &style, 5, 5, NULL);
-      }
+    check_odd_sizes (&kchoice_chart, model, &style, "kchoice-small.png");
   }
 
   {
@@ -1791,9 +1761,7 @@ test_kchoice_edge_cases (void)
     g_autofree char *text = cst_chart_kchoice_describe (empty);
 
     g_assert_nonnull (text);
-    cairo_surface_destroy (paint_chart ((ChartPaintFunc) cst_chart_kchoice_paint, empty,
-                                        400, 300, &style));
-    g_assert_cmpint (cst_chart_kchoice_hit_test (empty, 400, 300, &style, 200, 150, NULL), ==, -1);
+    check_empty (&kchoice_chart, empty, &style);
   }
 
   cst_chart_style_clear (&style);
@@ -1836,15 +1804,11 @@ test_difference_paint (void)
       cairo_rectangle_t first, third, last, zero;
       double rgb[3];
 
-      if (dark)
-        cst_chart_style_init_dark (&style);
-      else
-        cst_chart_style_init_light (&style);
-      cst_chart_style_get_surface (&style, &bg);
+      style_init_for (&style, dark, &bg);
       cst_chart_heatmap_scale_color (&style, 0.75, &above);
       cst_chart_heatmap_scale_color (&style, -0.75, &below);
 
-      surface = paint_chart ((ChartPaintFunc) cst_chart_difference_paint, model, 800, 600, &style);
+      surface = paint_chart (&difference_chart, model, 800, 600, &style);
       maybe_save (surface, dark ? "difference-dark.png" : "difference-light.png");
       check_chart_pixels (surface, &style, 5);
       g_assert_cmpuint (count_color (surface, &bg, &above), >, 2000);
@@ -1869,7 +1833,7 @@ test_difference_paint (void)
       cairo_surface_destroy (surface);
 
       cst_difference_model_set_selected (model, 2);
-      surface = paint_chart ((ChartPaintFunc) cst_chart_difference_paint, model, 800, 600, &style);
+      surface = paint_chart (&difference_chart, model, 800, 600, &style);
       maybe_save (surface, dark ? "difference-dark-selected.png"
                                 : "difference-light-selected.png");
       cairo_surface_destroy (surface);
@@ -1941,9 +1905,6 @@ static void
 test_difference_edge_cases (void)
 {
   CstChartStyle style;
-  static const int sizes[][2] = {
-    { 10, 10 }, { 1, 1 }, { 0, 0 }, { 120, 90 }, { 200, 600 }, { 2000, 40 }, { 320, 240 },
-  };
 
   cst_chart_style_init_dark (&style);
 
@@ -1957,7 +1918,7 @@ test_difference_edge_cases (void)
     cairo_rectangle_t bar;
     g_autofree char *tooltip = NULL;
 
-    surface = paint_chart ((ChartPaintFunc) cst_chart_difference_paint, model, 800, 600, &style);
+    surface = paint_chart (&difference_chart, model, 800, 600, &style);
     maybe_save (surface, "difference-one.png");
     cairo_surface_destroy (surface);
     g_assert_true (cst_chart_difference_get_bar_rect (model, 800, 600, &style, 0, &bar));
@@ -1978,7 +1939,7 @@ test_difference_edge_cases (void)
     g_assert_cmpuint (cst_difference_model_get_feature (model, 0), ==, 3);
     g_assert_cmpuint (cst_difference_model_get_feature (model, 3), ==, 0);
     g_assert_cmpuint (cst_difference_model_get_feature (model, 4), ==, 4);
-    surface = paint_chart ((ChartPaintFunc) cst_chart_difference_paint, model, 640, 400, &style);
+    surface = paint_chart (&difference_chart, model, 640, 400, &style);
     maybe_save (surface, "difference-missing.png");
     cairo_surface_destroy (surface);
     g_assert_false (cst_chart_difference_get_bar_rect (model, 640, 400, &style, 3, &bar));
@@ -2004,7 +1965,7 @@ test_difference_edge_cases (void)
     for (guint i = 0; i < 40; i++)
       effects[i] = 2.5 * cos (i * 1.3);
     model = cst_difference_model_new ("Loyal big spenders", 0, 40, NULL, effects);
-    surface = paint_chart ((ChartPaintFunc) cst_chart_difference_paint, model, 480, 360, &style);
+    surface = paint_chart (&difference_chart, model, 480, 360, &style);
     maybe_save (surface, "difference-forty.png");
     cairo_surface_destroy (surface);
 
@@ -2012,7 +1973,7 @@ test_difference_edge_cases (void)
     cst_difference_model_set_max_bars (model, 5);
     cst_difference_model_set_selected (model, 7);
     g_assert_cmpint (cst_difference_model_get_selected (model), ==, -1);
-    surface = paint_chart ((ChartPaintFunc) cst_chart_difference_paint, model, 960, 540, &style);
+    surface = paint_chart (&difference_chart, model, 960, 540, &style);
     maybe_save (surface, "difference-five.png");
     cairo_surface_destroy (surface);
   }
@@ -2020,17 +1981,7 @@ test_difference_edge_cases (void)
   {
     g_autoptr(CstDifferenceModel) model = difference_model (0);
 
-    for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
-      {
-        cairo_surface_t *surface = paint_chart ((ChartPaintFunc) cst_chart_difference_paint,
-                                                model, MAX (sizes[i][0], 1),
-                                                MAX (sizes[i][1], 1), &style);
-
-        if (sizes[i][0] == 320)
-          maybe_save (surface, "difference-small.png");
-        cairo_surface_destroy (surface);
-        cst_chart_difference_hit_test (model, sizes[i][0], sizes[i][1], &style, 5, 5, NULL);
-      }
+    check_odd_sizes (&difference_chart, model, &style, "difference-small.png");
   }
 
   {
@@ -2038,10 +1989,7 @@ test_difference_edge_cases (void)
     g_autofree char *text = cst_chart_difference_describe (empty);
 
     g_assert_cmpstr (text, ==, "What makes Empty different: no features to show.");
-    cairo_surface_destroy (paint_chart ((ChartPaintFunc) cst_chart_difference_paint, empty,
-                                        400, 300, &style));
-    g_assert_cmpint (cst_chart_difference_hit_test (empty, 400, 300, &style, 200, 150, NULL),
-                     ==, -1);
+    check_empty (&difference_chart, empty, &style);
   }
 
   cst_chart_style_clear (&style);
@@ -2094,7 +2042,7 @@ test_profiles_scale_and_vector (void)
   }
 
   {
-    cairo_surface_t *surface = paint_chart ((ChartPaintFunc) cst_chart_heatmap_paint, heatmap,
+    cairo_surface_t *surface = paint_chart (&heatmap_chart, heatmap,
                                             1600, 1200, &big);
 
     maybe_save (surface, "heatmap-2x.png");
@@ -2109,15 +2057,15 @@ test_profiles_scale_and_vector (void)
     cst_chart_style_init_dark (&hc);
     cst_chart_style_set_high_contrast (&hc, TRUE);
     cst_heatmap_model_set_selected (heatmap, 2);
-    surface = paint_chart ((ChartPaintFunc) cst_chart_heatmap_paint, heatmap, 800, 600, &hc);
+    surface = paint_chart (&heatmap_chart, heatmap, 800, 600, &hc);
     maybe_save (surface, "heatmap-dark-hc.png");
     check_chart_pixels (surface, &hc, 20);
     cairo_surface_destroy (surface);
     cst_heatmap_model_set_selected (heatmap, -1);
-    surface = paint_chart ((ChartPaintFunc) cst_chart_kchoice_paint, kchoice, 800, 600, &hc);
+    surface = paint_chart (&kchoice_chart, kchoice, 800, 600, &hc);
     maybe_save (surface, "kchoice-dark-hc.png");
     cairo_surface_destroy (surface);
-    surface = paint_chart ((ChartPaintFunc) cst_chart_difference_paint, difference, 800, 600, &hc);
+    surface = paint_chart (&difference_chart, difference, 800, 600, &hc);
     maybe_save (surface, "difference-dark-hc.png");
     cairo_surface_destroy (surface);
     cst_chart_style_clear (&hc);
@@ -2130,11 +2078,7 @@ test_profiles_scale_and_vector (void)
     for (guint i = 0; i < 2; i++)
       {
         static const char *const kinds[] = { "heatmap", "kchoice", "difference" };
-        static const ChartPaintFunc painters[] = {
-          (ChartPaintFunc) cst_chart_heatmap_paint,
-          (ChartPaintFunc) cst_chart_kchoice_paint,
-          (ChartPaintFunc) cst_chart_difference_paint,
-        };
+        const ChartFuncs *charts[] = { &heatmap_chart, &kchoice_chart, &difference_chart };
         gconstpointer models[] = { heatmap, kchoice, difference };
         g_autofree char *name = g_strdup_printf ("%s.%s", kinds[chart], i == 0 ? "pdf" : "svg");
         g_autofree char *path = g_build_filename (dir, name, NULL);
@@ -2144,7 +2088,7 @@ test_profiles_scale_and_vector (void)
         GStatBuf st;
 
         cairo_scale (cr, 0.75, 0.75);
-        painters[chart] (cr, models[chart], 800, 600, &style);
+        charts[chart]->paint (cr, models[chart], 800, 600, &style);
         g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
         cairo_destroy (cr);
         cairo_surface_finish (surface);
