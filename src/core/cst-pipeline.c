@@ -10,6 +10,7 @@
 #include "cst-pipeline.h"
 #include "identity/cst-identity.h"
 #include "io/cst-import.h"
+#include "io/cst-import-plan.h"
 #include "store/cst-store.h"
 
 static double
@@ -107,14 +108,34 @@ segment_store (CstStore                     *store,
   return run_segmentation (store, options, summary, cancellable, segment_stage, error);
 }
 
+/* Imports the project's files into @store, reporting through @stage. build_project() takes
+ * one of these, so files given by name and files the wizard planned share one path. */
+typedef gboolean (*ImportFunc) (CstStore            *store,
+                                gconstpointer        input,
+                                CstPipelineSummary  *summary,
+                                GCancellable        *cancellable,
+                                CstProgressStage    *stage,
+                                GError             **error);
+
+static void
+add_report (CstPipelineSummary    *summary,
+            const CstImportReport *report)
+{
+  summary->n_sources++;
+  summary->n_rows += report->n_rows;
+  summary->n_rejected += report->n_rejected;
+}
+
+/* @input: a NULL-terminated array of paths; what each holds is taken from its columns. */
 static gboolean
 import_files (CstStore            *store,
-              const char * const  *files,
+              gconstpointer        input,
               CstPipelineSummary  *summary,
               GCancellable        *cancellable,
-              CstProgressStage               *stage,
+              CstProgressStage    *stage,
               GError             **error)
 {
+  const char * const *files = input;
   guint n = g_strv_length ((char **) files);
   gint64 start = g_get_monotonic_time ();
 
@@ -125,9 +146,41 @@ import_files (CstStore            *store,
 
       if (!cst_import_csv (store, files[i], -1, &report, cancellable, cst_progress_stage_report, &file_stage, error))
         return FALSE;
-      summary->n_sources++;
-      summary->n_rows += report.n_rows;
-      summary->n_rejected += report.n_rejected;
+      add_report (summary, &report);
+    }
+  summary->seconds_import = seconds_since (start);
+  return TRUE;
+}
+
+typedef struct
+{
+  CstImportPlan * const *plans;
+  guint                  n_plans;
+} Plans;
+
+static gboolean
+import_plans (CstStore            *store,
+              gconstpointer        input,
+              CstPipelineSummary  *summary,
+              GCancellable        *cancellable,
+              CstProgressStage    *stage,
+              GError             **error)
+{
+  const Plans *plans = input;
+  gint64 start = g_get_monotonic_time ();
+
+  for (guint i = 0; i < plans->n_plans; i++)
+    {
+      CstImportReport report = { 0 };
+      CstProgressStage file_stage = {
+        stage->progress, stage->data,
+        stage->start + stage->span * i / plans->n_plans, stage->span / plans->n_plans
+      };
+
+      if (!cst_import_file (store, plans->plans[i], &report, cancellable, cst_progress_stage_report,
+                            &file_stage, error))
+        return FALSE;
+      add_report (summary, &report);
     }
   summary->seconds_import = seconds_since (start);
   return TRUE;
@@ -135,7 +188,8 @@ import_files (CstStore            *store,
 
 static gboolean
 build_project (const char                   *project_path,
-               const char * const           *files,
+               ImportFunc                    import,
+               gconstpointer                 import_input,
                const CstSegmentationOptions *options,
                CstPipelineSummary           *summary,
                GCancellable                 *cancellable,
@@ -156,7 +210,7 @@ build_project (const char                   *project_path,
     g_autoptr(CstStore) store = cst_store_open (tmp_path, error);
 
     ok = store != NULL &&
-         import_files (store, files, summary, cancellable, &import_stage, error) &&
+         import (store, import_input, summary, cancellable, &import_stage, error) &&
          segment_store (store, options, summary, cancellable, &identity_stage, &segment_stage, error);
   }
 
@@ -213,7 +267,7 @@ cst_pipeline_create_sample (const char                   *project_path,
     {
       const char *files[] = { contacts, orders, engagement, NULL };
 
-      ok = build_project (project_path, files, options, summary, cancellable, 0.15,
+      ok = build_project (project_path, import_files, files, options, summary, cancellable, 0.15,
                           progress, progress_data, error);
     }
 
@@ -253,7 +307,45 @@ cst_pipeline_create_from_files (const char                   *project_path,
   g_return_val_if_fail (files != NULL && files[0] != NULL, FALSE);
   g_return_val_if_fail (summary != NULL, FALSE);
 
-  return build_project (project_path, files, options, summary, cancellable, 0.0,
+  return build_project (project_path, import_files, files, options, summary, cancellable, 0.0,
+                        progress, progress_data, error);
+}
+
+/**
+ * cst_pipeline_create_from_plans:
+ * @project_path: where the new project goes; an existing file there is replaced only once
+ *   the new project is complete
+ * @plans: (array length=n_plans): how to read each file, as the import wizard set it up;
+ *   each must validate (cst_import_plan_validate())
+ * @n_plans: at least one
+ *
+ * Like cst_pipeline_create_from_files(), reading each file as its plan says: imports them
+ * into a new project, matches people and segments them. If any file cannot be imported, or
+ * the job is cancelled, no project is made.
+ */
+gboolean
+cst_pipeline_create_from_plans (const char                   *project_path,
+                                CstImportPlan * const        *plans,
+                                guint                         n_plans,
+                                const CstSegmentationOptions *options,
+                                CstPipelineSummary           *summary,
+                                GCancellable                 *cancellable,
+                                CstProgressFunc               progress,
+                                gpointer                      progress_data,
+                                GError                      **error)
+{
+  Plans input = { plans, n_plans };
+
+  g_return_val_if_fail (project_path != NULL, FALSE);
+  g_return_val_if_fail (plans != NULL && n_plans > 0, FALSE);
+  g_return_val_if_fail (summary != NULL, FALSE);
+
+  /* A plan that cannot be imported fails before a project file is made. */
+  for (guint i = 0; i < n_plans; i++)
+    if (!cst_import_plan_validate (plans[i], error))
+      return FALSE;
+
+  return build_project (project_path, import_plans, &input, options, summary, cancellable, 0.0,
                         progress, progress_data, error);
 }
 

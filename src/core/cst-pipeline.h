@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "io/cst-import-plan.h"
 #include "io/cst-sample.h"
 #include "jobs/cst-progress.h"
 #include "models/cst-segmentation.h"
@@ -38,6 +39,15 @@ gboolean cst_pipeline_create_sample (const char                   *project_path,
                                      GError                      **error);
 gboolean cst_pipeline_create_from_files (const char                   *project_path,
                                          const char * const           *files,
+                                         const CstSegmentationOptions *options,
+                                         CstPipelineSummary           *summary,
+                                         GCancellable                 *cancellable,
+                                         CstProgressFunc               progress,
+                                         gpointer                      progress_data,
+                                         GError                      **error);
+gboolean cst_pipeline_create_from_plans (const char                   *project_path,
+                                         CstImportPlan * const        *plans,
+                                         guint                         n_plans,
                                          const CstSegmentationOptions *options,
                                          CstPipelineSummary           *summary,
                                          GCancellable                 *cancellable,

@@ -21,6 +21,8 @@ struct _CstCsvReader
 {
   char    *path;
   FILE    *file;
+  GInputStream *stream;   /* instead of file, for text converted on the fly */
+  GError  *read_error;    /* a failed read of stream, reported by the next call to next() */
   char     delimiter;
 
   char    *buffer;
@@ -51,7 +53,16 @@ refill (CstCsvReader *self)
     return FALSE;
 
   self->consumed += self->buffer_len;
-  n = fread (self->buffer, 1, READ_CHUNK, self->file);
+  if (self->stream != NULL)
+    {
+      /* The text read before a failure is still returned; the failure ends the input and
+       * is reported where it happened. */
+      if (!g_input_stream_read_all (self->stream, self->buffer, READ_CHUNK, &n, NULL,
+                                    &self->read_error))
+        self->eof = TRUE;
+    }
+  else
+    n = fread (self->buffer, 1, READ_CHUNK, self->file);
   self->buffer_len = n;
   self->buffer_pos = 0;
   if (n == 0)
@@ -141,6 +152,51 @@ cst_csv_reader_new (const char  *path,
 }
 
 /**
+ * cst_csv_reader_new_for_stream:
+ * @stream: UTF-8 text, for example from cst_sniff_open_utf8()
+ * @path: the file @stream reads, named in error messages
+ * @size: the size in bytes that cst_csv_reader_get_size() reports, or 0 when unknown
+ * @delimiter: the field separator
+ *
+ * Like cst_csv_reader_new(), for text that is converted while it is read. A read error of
+ * @stream (such as a byte the file's encoding does not define) ends the records: the next
+ * call to cst_csv_reader_next() fails with %CST_CSV_ERROR_ENCODING, naming the file and line.
+ * Offsets count bytes of @stream, not of the file.
+ *
+ * Returns: (transfer full): a new reader, holding a reference on @stream
+ */
+CstCsvReader *
+cst_csv_reader_new_for_stream (GInputStream *stream,
+                               const char   *path,
+                               goffset       size,
+                               char          delimiter)
+{
+  CstCsvReader *self;
+
+  g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (delimiter != '"' && delimiter != '\n' && delimiter != '\r', NULL);
+
+  self = g_new0 (CstCsvReader, 1);
+  self->path = g_strdup (path);
+  self->stream = g_object_ref (stream);
+  self->delimiter = delimiter;
+  self->size = MAX (size, 0);
+  self->buffer = g_malloc (READ_CHUNK);
+  self->raw = g_string_sized_new (256);
+  self->values = g_string_sized_new (256);
+  self->offsets = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->fields = g_ptr_array_new ();
+  self->line = 1;
+
+  if (refill (self) && self->buffer_len >= 3 &&
+      memcmp (self->buffer, "\xEF\xBB\xBF", 3) == 0)
+    self->buffer_pos = 3;
+
+  return self;
+}
+
+/**
  * cst_csv_reader_next:
  * @self: a reader
  * @error: return location for a #CST_CSV_ERROR
@@ -180,6 +236,16 @@ cst_csv_reader_next (CstCsvReader  *self,
 
           if (c < 0)
             {
+              if (self->read_error != NULL)
+                {
+                  g_autofree char *display = g_filename_display_name (self->path);
+
+                  /* Translators: a file, a line number and why it could not be read */
+                  g_set_error (error, CST_CSV_ERROR, CST_CSV_ERROR_ENCODING,
+                               _("%s, line %lu: %s"), display, (gulong) self->line,
+                               self->read_error->message);
+                  return FALSE;
+                }
               if (quoted)
                 {
                   g_autofree char *display = g_filename_display_name (self->path);
@@ -369,6 +435,8 @@ cst_csv_reader_free (CstCsvReader *self)
     return;
 
   g_clear_pointer (&self->file, fclose);
+  g_clear_object (&self->stream);
+  g_clear_error (&self->read_error);
   g_free (self->path);
   g_free (self->buffer);
   if (self->raw != NULL)

@@ -20,6 +20,10 @@ GQuark        cst_csv_error_quark            (void);
 CstCsvReader *cst_csv_reader_new             (const char    *path,
                                               char           delimiter,
                                               GError       **error);
+CstCsvReader *cst_csv_reader_new_for_stream  (GInputStream  *stream,
+                                              const char    *path,
+                                              goffset        size,
+                                              char           delimiter);
 gboolean      cst_csv_reader_next            (CstCsvReader  *self,
                                               GError       **error);
 guint         cst_csv_reader_get_n_fields    (CstCsvReader  *self);

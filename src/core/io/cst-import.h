@@ -14,6 +14,7 @@ typedef enum
 {
   CST_IMPORT_ERROR_EMPTY,
   CST_IMPORT_ERROR_MISSING_COLUMN,
+  CST_IMPORT_ERROR_UNSUPPORTED,
 } CstImportError;
 
 typedef struct

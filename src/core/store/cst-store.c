@@ -603,6 +603,55 @@ cst_store_list_sources (CstStore  *self,
   return g_steal_pointer (&sources);
 }
 
+/**
+ * cst_store_foreach_rejected_row:
+ * @source_id: a source, or -1 for the rejected rows of every source
+ * @func: called per row, oldest source first, in file order; returns %FALSE to stop
+ *
+ * Lists the rows that were kept only raw, with the reason and the row as it was in the file.
+ * Cost: one pass over the rejected rows and their raw rows (an index lookup each).
+ */
+gboolean
+cst_store_foreach_rejected_row (CstStore            *self,
+                                gint64               source_id,
+                                CstRejectedRowFunc   func,
+                                gpointer             user_data,
+                                GError             **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  stmt = prepare (self,
+                  "SELECT r.source_id, s.name, r.row_number, coalesce (w.line, 0), "
+                  "r.column_name, r.reason, coalesce (w.raw, '') "
+                  "FROM rejected_rows r JOIN sources s ON s.id = r.source_id "
+                  "LEFT JOIN raw_rows w ON w.source_id = r.source_id AND w.row_number = r.row_number "
+                  "WHERE ?1 < 0 OR r.source_id = ?1 "
+                  "ORDER BY r.source_id, r.row_number",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, source_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (!func (sqlite3_column_int64 (stmt, 0),
+                 (const char *) sqlite3_column_text (stmt, 1),
+                 sqlite3_column_int64 (stmt, 2),
+                 sqlite3_column_int64 (stmt, 3),
+                 (const char *) sqlite3_column_text (stmt, 4),
+                 (const char *) sqlite3_column_text (stmt, 5),
+                 (const char *) sqlite3_column_text (stmt, 6),
+                 user_data))
+        break;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return set_sqlite_error (self, rc, error);
+  return TRUE;
+}
+
 gint64
 cst_store_count_records (CstStore *self)
 {

@@ -83,6 +83,16 @@ typedef gboolean (*CstOrderFunc)          (gint64      person_id,
                                            const char *category,
                                            const char *channel,
                                            gpointer    user_data);
+/* A row that was kept only raw: line is the file's line the row starts on, column_name NULL
+ * when no one column was to blame (a ragged row), raw the row as it was in the file. */
+typedef gboolean (*CstRejectedRowFunc)    (gint64      source_id,
+                                           const char *source_name,
+                                           gint64      row_number,
+                                           gint64      line,
+                                           const char *column_name,
+                                           const char *reason,
+                                           const char *raw,
+                                           gpointer    user_data);
 /* event_time is CST_NO_TIME and opened/clicked -1 when not given. */
 typedef gboolean (*CstEngagementFunc)     (gint64      person_id,
                                            gint64      event_time,
@@ -142,6 +152,11 @@ gboolean    cst_store_add_record              (CstStore            *self,
                                                const CstRecord     *record,
                                                GError             **error);
 GArray     *cst_store_list_sources            (CstStore            *self,
+                                               GError             **error);
+gboolean    cst_store_foreach_rejected_row    (CstStore            *self,
+                                               gint64               source_id,
+                                               CstRejectedRowFunc   func,
+                                               gpointer             user_data,
                                                GError             **error);
 gint64      cst_store_count_records           (CstStore            *self);
 
