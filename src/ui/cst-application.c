@@ -49,16 +49,33 @@ cst_application_open (GApplication  *app,
                       const char    *hint)
 {
   CstApplication *self = CST_APPLICATION (app);
+  g_autoptr(GPtrArray) exports = g_ptr_array_new ();
 
-  /* One window per project: the first opens in the existing window if it is still empty. */
+  /* Projects open one per window (the first in the existing window if it is still empty);
+   * anything else is an export to import through the wizard. */
   for (int i = 0; i < n_files; i++)
     {
-      CstWindow *window = i == 0 ? get_or_create_window (self) : cst_window_new (self);
+      g_autofree char *name = g_file_get_basename (files[i]);
+      CstWindow *window;
 
+      if (!g_str_has_suffix (name, ".constellate"))
+        {
+          g_ptr_array_add (exports, files[i]);
+          continue;
+        }
+      window = get_or_create_window (self);
       if (cst_window_has_project (window))
         window = cst_window_new (self);
       gtk_window_present (GTK_WINDOW (window));
       cst_window_open_project (window, files[i]);
+    }
+
+  if (exports->len > 0)
+    {
+      CstWindow *window = get_or_create_window (self);
+
+      gtk_window_present (GTK_WINDOW (window));
+      cst_window_open_import_wizard (window, (GFile **) exports->pdata, exports->len);
     }
 }
 

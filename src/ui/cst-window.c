@@ -7,7 +7,9 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "cst-import-wizard.h"
 #include "cst-job-bar.h"
+#include "io/cst-rejected.h"
 #include "cst-pipeline.h"
 #include "cst-segment-dialog.h"
 #include "cst-segments-page.h"
@@ -30,6 +32,7 @@ typedef struct
   JobKind                kind;
   char                  *project_path;
   char                 **files;
+  GPtrArray             *plans;      /* CstImportPlan copies, from the wizard */
   CstSegmentationOptions options;
   CstSampleOptions       sample;
   CstJob                *job;
@@ -67,6 +70,7 @@ job_data_free (gpointer data)
 
   g_free (job_data->project_path);
   g_strfreev (job_data->files);
+  g_clear_pointer (&job_data->plans, g_ptr_array_unref);
   cst_segmentation_options_clear (&job_data->options);
   g_clear_object (&job_data->job);
   g_free (job_data);
@@ -114,9 +118,14 @@ job_thread (GTask        *task,
                                        cancellable, cst_job_progress, data->job, &error);
       break;
     case JOB_IMPORT:
-      ok = cst_pipeline_create_from_files (data->project_path, (const char * const *) data->files,
-                                           &data->options, summary, cancellable, cst_job_progress,
-                                           data->job, &error);
+      if (data->plans != NULL)
+        ok = cst_pipeline_create_from_plans (data->project_path, (CstImportPlan * const *) data->plans->pdata,
+                                             data->plans->len, &data->options, summary, cancellable,
+                                             cst_job_progress, data->job, &error);
+      else
+        ok = cst_pipeline_create_from_files (data->project_path, (const char * const *) data->files,
+                                             &data->options, summary, cancellable, cst_job_progress,
+                                             data->job, &error);
       break;
     case JOB_SEGMENT:
       ok = cst_pipeline_segment (data->project_path, &data->options, summary, cancellable,
@@ -376,6 +385,80 @@ show_summary (CstWindow          *self,
 }
 
 static void
+save_rejected_response_cb (CstWindow            *self,
+                           int                   response,
+                           GtkFileChooserNative *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT && self->project_path != NULL)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autoptr(GError) error = NULL;
+
+      if (!cst_rejected_rows_write_csv (self->project_path, -1, g_file_peek_path (file), &error))
+        show_error (self, _("Could Not Save the Rejected Rows"), error);
+      else
+        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Rejected rows saved")));
+    }
+  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (chooser));
+  g_object_unref (chooser);
+}
+
+static void
+import_report_response_cb (AdwMessageDialog *dialog,
+                           const char       *response,
+                           CstWindow        *self)
+{
+  GtkFileChooserNative *chooser;
+
+  if (!g_str_equal (response, "save"))
+    return;
+  chooser = gtk_file_chooser_native_new (_("Save Rejected Rows"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _("_Save"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), _("rejected-rows.csv"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (save_rejected_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* After an import, say what came in and what could not be read; rejected rows can be saved
+ * as a CSV to fix and import again. */
+static void
+report_import (CstWindow                *self,
+               const CstPipelineSummary *summary)
+{
+  g_autofree char *rows = format_count (summary->n_rows);
+  g_autofree char *rejected = format_count (summary->n_rejected);
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
+
+  if (summary->n_rejected == 0)
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s row imported", "%s rows imported",
+                                                            summary->n_rows), rows);
+
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+      return;
+    }
+
+  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s Row Imported", "%s Rows Imported", summary->n_rows),
+                             rows);
+  body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%s row could not be read. It is kept in the project as it came, with the "
+                                       "reason; save it as a CSV file to fix it and import it again.",
+                                       "%s rows could not be read. They are kept in the project as they came, "
+                                       "each with the reason; save them as a CSV file to fix them and import "
+                                       "them again.",
+                                       summary->n_rejected),
+                          rejected);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
+  adw_message_dialog_add_responses (dialog, "close", _("_Close"), "save", _("_Save Rejected Rows…"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (import_report_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 job_done_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
@@ -403,6 +486,8 @@ job_done_cb (GObject      *source,
   g_free (self->project_path);
   self->project_path = g_strdup (data->project_path);
   remember_project (self, self->project_path);
+  if (data->kind == JOB_IMPORT)
+    report_import (self, summary);
   g_debug ("Job finished: sample %.2f s, import %.2f s, people %.2f s, segments %.2f s",
            summary->seconds_sample, summary->seconds_import, summary->seconds_identity, summary->seconds_segment);
   show_summary (self, summary);
@@ -541,7 +626,7 @@ import_response_cb (CstWindow            *self,
       for (guint i = 0; i < n; i++)
         g_ptr_array_add (array, g_list_model_get_item (files, i));
       if (n > 0)
-        cst_window_import_files (self, (GFile **) array->pdata, n);
+        cst_window_open_import_wizard (self, (GFile **) array->pdata, n);
     }
   gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (chooser));
   g_object_unref (chooser);
@@ -609,6 +694,12 @@ cst_window_finalize (GObject *object)
   G_OBJECT_CLASS (cst_window_parent_class)->finalize (object);
 }
 
+static gboolean drop_cb (GtkDropTarget *target,
+                         const GValue  *value,
+                         double         x,
+                         double         y,
+                         CstWindow     *self);
+
 static void
 cst_window_class_init (CstWindowClass *klass)
 {
@@ -670,6 +761,14 @@ cst_window_init (CstWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+
+  /* Exports dropped on the window are imported through the wizard. */
+  {
+    GtkDropTarget *target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+
+    g_signal_connect_object (target, "drop", G_CALLBACK (drop_cb), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+  }
 
   update_recent (self);
   update_actions (self);
@@ -761,6 +860,85 @@ cst_window_import_files (CstWindow  *self,
   name = g_strdup_printf ("%s %s.constellate", base, stamp);
   data->project_path = g_build_filename (dir, name, NULL);
   start_job (self, data, _("Importing data"));
+}
+
+static void
+wizard_import_cb (CstWindow       *self,
+                  CstImportWizard *wizard)
+{
+  g_autofree char *dir = projects_dir ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%d %H.%M.%S");
+  g_autofree char *base = NULL;
+  g_autofree char *name = NULL;
+  JobData *data;
+  char *dot;
+
+  if (self->job != NULL || cst_import_wizard_get_n_plans (wizard) == 0)
+    return;
+
+  g_mkdir_with_parents (dir, 0700);
+  data = job_data_new (self, JOB_IMPORT);
+  data->plans = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_import_plan_free);
+  for (guint i = 0; i < cst_import_wizard_get_n_plans (wizard); i++)
+    g_ptr_array_add (data->plans, cst_import_plan_copy (cst_import_wizard_get_plan (wizard, i)));
+
+  base = g_strdup (cst_import_wizard_get_plan (wizard, 0)->display_name);
+  if ((dot = strrchr (base, '.')) != NULL)
+    *dot = '\0';
+  name = g_strdup_printf ("%s %s.constellate", base, stamp);
+  data->project_path = g_build_filename (dir, name, NULL);
+  gtk_window_destroy (GTK_WINDOW (wizard));
+  start_job (self, data, _("Importing data"));
+}
+
+/**
+ * cst_window_open_import_wizard:
+ * @files: (array length=n_files): CSV exports
+ *
+ * Shows how each file will be read and what each column means, and imports them into a new
+ * project once the user agrees.
+ */
+CstImportWizard *
+cst_window_open_import_wizard (CstWindow  *self,
+                               GFile     **files,
+                               guint       n_files)
+{
+  CstImportWizard *wizard;
+
+  g_return_val_if_fail (CST_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (n_files > 0, NULL);
+
+  wizard = cst_import_wizard_new (GTK_WINDOW (self), files, n_files);
+  g_signal_connect_object (wizard, "import", G_CALLBACK (wizard_import_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (wizard));
+  return wizard;
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         CstWindow     *self)
+{
+  GSList *list = g_value_get_boxed (value);
+  g_autoptr(GPtrArray) files = g_ptr_array_new ();
+
+  if (self->job != NULL || list == NULL)
+    return FALSE;
+
+  /* A project opens; anything else goes through the import wizard. */
+  if (list->next == NULL && g_str_has_suffix (g_file_peek_path (list->data) != NULL ? g_file_peek_path (list->data) : "",
+                                              ".constellate"))
+    {
+      cst_window_open_project (self, list->data);
+      return TRUE;
+    }
+  for (GSList *l = list; l != NULL; l = l->next)
+    g_ptr_array_add (files, l->data);
+  cst_window_open_import_wizard (self, (GFile **) files->pdata, files->len);
+  return TRUE;
 }
 
 gboolean

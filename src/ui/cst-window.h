@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "cst-application.h"
+#include "cst-import-wizard.h"
 #include "cst-segments-page.h"
 
 G_BEGIN_DECLS
@@ -19,6 +20,9 @@ void             cst_window_open_project      (CstWindow      *self,
 void             cst_window_import_files      (CstWindow      *self,
                                                GFile         **files,
                                                guint           n_files);
+CstImportWizard *cst_window_open_import_wizard (CstWindow     *self,
+                                                GFile        **files,
+                                                guint          n_files);
 gboolean         cst_window_has_project       (CstWindow      *self);
 gboolean         cst_window_is_busy           (CstWindow      *self);
 CstSegmentsPage *cst_window_get_segments_page (CstWindow      *self);

@@ -8,6 +8,7 @@
 #include "../cst-test-util.h"
 #include "cst-application.h"
 #include "cst-pipeline.h"
+#include "cst-import-wizard.h"
 #include "cst-segment-dialog.h"
 #include "cst-segments-page.h"
 #include "cst-window.h"
@@ -58,7 +59,10 @@ find_button (GtkWidget  *root,
     {
       GtkWidget *found;
 
-      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action_name) == 0)
+      /* Without an action name: the suggested button (the wizard's Import). */
+      if (GTK_IS_BUTTON (child) &&
+          (action_name != NULL ? g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action_name) == 0
+                               : gtk_widget_has_css_class (child, "suggested-action")))
         return child;
       if ((found = find_button (child, action_name)) != NULL)
         return found;
@@ -284,6 +288,70 @@ test_window_segment_detail (void)
   cst_test_remove_dir (dir);
 }
 
+/* A German shop export as Excel writes it: semicolons, decimal commas, Windows-1252, D.M.Y. */
+static char *
+write_german_orders (const char *dir)
+{
+  g_autoptr(GString) text = g_string_new ("Kundennummer;E-Mail;Bestelldatum;Betrag;Kanal\r\n");
+  g_autofree char *path = g_build_filename (dir, "Bestellungen.csv", NULL);
+  g_autofree char *cp1252 = NULL;
+  gsize length = 0;
+
+  for (guint customer = 0; customer < 60; customer++)
+    for (guint order = 0; order < 1 + customer % 7; order++)
+      g_string_append_printf (text, "K%04u;kunde%u@beispiel.de;%02u.%02u.2025;%u,%02u;%s\r\n",
+                              customer, customer, 1 + (customer + order * 3) % 28, 1 + (order * 2 + customer) % 12,
+                              10 + (customer * 7 + order * 13) % 190, (customer * 31) % 100,
+                              customer % 3 == 0 ? "Geschäft" : "Online");
+  cp1252 = g_convert (text->str, text->len, "WINDOWS-1252", "UTF-8", NULL, &length, NULL);
+  g_assert_nonnull (cp1252);
+  g_assert_true (g_file_set_contents (path, cp1252, length, NULL));
+  return g_steal_pointer (&path);
+}
+
+static void
+test_window_import_wizard (void)
+{
+  CstWindow *window = new_window ();
+  g_autofree char *dir = g_dir_make_tmp ("constellate-wizard-XXXXXX", NULL);
+  g_autofree char *path = write_german_orders (dir);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  CstImportWizard *wizard;
+  CstImportPlan *plan;
+  gint64 deadline;
+  int amount = -1;
+
+  g_test_summary ("The import wizard reads a German Excel export as it is and imports it");
+  wizard = cst_window_open_import_wizard (window, &file, 1);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (cst_import_wizard_is_reading (wizard) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  for (guint i = 0; i < 20 && g_main_context_pending (NULL); i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  g_assert_cmpuint (cst_import_wizard_get_n_plans (wizard), ==, 1);
+  plan = cst_import_wizard_get_plan (wizard, 0);
+  g_assert_cmpint (plan->delimiter, ==, ';');
+  g_assert_cmpint (plan->decimal, ==, ',');
+  g_assert_cmpstr (plan->encoding, ==, "WINDOWS-1252");
+  g_assert_true (plan->has_header);
+  g_assert_cmpint (plan->kind, ==, CST_FILE_KIND_TRANSACTIONS);
+  for (guint c = 0; c < plan->n_columns; c++)
+    if (plan->roles[c] == CST_ROLE_AMOUNT)
+      amount = c;
+  g_assert_cmpint (amount, ==, 3);
+
+  /* Press Import: the window imports in its job and shows the segments. */
+  g_signal_emit_by_name (find_button (GTK_WIDGET (wizard), NULL), "clicked");
+  g_assert_true (cst_window_is_busy (window));
+  iterate_until_idle (window, 60);
+  g_assert_true (cst_window_has_project (window));
+  g_assert_cmpuint (cst_segments_page_get_n_cards (cst_window_get_segments_page (window)), >=, 2);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  cst_test_remove_dir (dir);
+}
+
 static void
 test_window_cancel (void)
 {
@@ -370,6 +438,7 @@ main (int   argc,
   g_test_add_func ("/cst/window/cancel", test_window_cancel);
   g_test_add_func ("/cst/window/reopen", test_window_reopen);
   g_test_add_func ("/cst/window/segment-detail", test_window_segment_detail);
+  g_test_add_func ("/cst/window/import-wizard", test_window_import_wizard);
   status = g_test_run ();
 
   g_clear_object (&app);
