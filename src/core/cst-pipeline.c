@@ -126,32 +126,6 @@ add_report (CstPipelineSummary    *summary,
   summary->n_rejected += report->n_rejected;
 }
 
-/* @input: a NULL-terminated array of paths; what each holds is taken from its columns. */
-static gboolean
-import_files (CstStore            *store,
-              gconstpointer        input,
-              CstPipelineSummary  *summary,
-              GCancellable        *cancellable,
-              CstProgressStage    *stage,
-              GError             **error)
-{
-  const char * const *files = input;
-  guint n = g_strv_length ((char **) files);
-  gint64 start = g_get_monotonic_time ();
-
-  for (guint i = 0; i < n; i++)
-    {
-      CstImportReport report = { 0 };
-      CstProgressStage file_stage = { stage->progress, stage->data, stage->start + stage->span * i / n, stage->span / n };
-
-      if (!cst_import_csv (store, files[i], -1, &report, cancellable, cst_progress_stage_report, &file_stage, error))
-        return FALSE;
-      add_report (summary, &report);
-    }
-  summary->seconds_import = seconds_since (start);
-  return TRUE;
-}
-
 typedef struct
 {
   CstImportPlan * const *plans;
@@ -184,6 +158,37 @@ import_plans (CstStore            *store,
     }
   summary->seconds_import = seconds_since (start);
   return TRUE;
+}
+
+/* @input: a NULL-terminated array of paths; each is read as cst_import_plan_new() finds it,
+ * exactly as the import wizard would propose. */
+static gboolean
+import_files (CstStore            *store,
+              gconstpointer        input,
+              CstPipelineSummary  *summary,
+              GCancellable        *cancellable,
+              CstProgressStage    *stage,
+              GError             **error)
+{
+  const char * const *files = input;
+  g_autoptr(GPtrArray) planned = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_import_plan_free);
+  Plans plans;
+
+  for (guint i = 0; files[i] != NULL; i++)
+    {
+      CstImportPlan *plan = cst_import_plan_new (files[i], cancellable, error);
+
+      if (plan == NULL || !cst_import_plan_validate (plan, error))
+        {
+          g_clear_pointer (&plan, cst_import_plan_free);
+          return FALSE;
+        }
+      g_ptr_array_add (planned, plan);
+    }
+
+  plans.plans = (CstImportPlan * const *) planned->pdata;
+  plans.n_plans = planned->len;
+  return import_plans (store, &plans, summary, cancellable, stage, error);
 }
 
 static gboolean
