@@ -125,64 +125,64 @@ typedef struct
 static const Trait traits[N_TRAITS] = {
   [TRAIT_FREQUENT] = {
     CST_FEATURE_ORDERS, +1, COND_NONE, THEME_FREQUENCY,
-    N_("frequent"), NULL, N_("Frequent buyers"), N_("frequent"),
+    NC_("segment name adjective", "frequent"), NULL, N_("Frequent buyers"), NC_("segment tag", "frequent"),
     BIT (TRAIT_ACTIVE) | BIT (TRAIT_LONG_STANDING) | BIT (TRAIT_EXPLORER) | BIT (TRAIT_SHORT_GAPS),
   },
   [TRAIT_ONE_TIME] = {
     CST_FEATURE_ORDERS, -1, COND_ONE_TIME, THEME_FREQUENCY,
-    N_("one-time"), N_("one-time buyers"), N_("One-time buyers"), N_("one order"),
+    NC_("segment name adjective", "one-time"), NC_("segment name noun", "one-time buyers"), N_("One-time buyers"), NC_("segment tag", "one order"),
     BIT (TRAIT_LOW_VALUE) | BIT (TRAIT_CATEGORY_LOYAL),
   },
   [TRAIT_OCCASIONAL] = {
     CST_FEATURE_ORDERS, -1, COND_REPEAT, THEME_FREQUENCY,
-    N_("occasional"), N_("occasional buyers"), N_("Occasional buyers"), N_("occasional"),
+    NC_("segment name adjective", "occasional"), NC_("segment name noun", "occasional buyers"), N_("Occasional buyers"), NC_("segment tag", "occasional"),
     BIT (TRAIT_LOW_VALUE),
   },
   [TRAIT_SHORT_GAPS] = {
     CST_FEATURE_GAP, -1, COND_NONE, THEME_FREQUENCY,
-    N_("frequent"), NULL, N_("Frequent buyers"), N_("short gaps"), 0,
+    NC_("segment name adjective", "frequent"), NULL, N_("Frequent buyers"), NC_("segment tag", "short gaps"), 0,
   },
   [TRAIT_LONG_GAPS] = {
     CST_FEATURE_GAP, +1, COND_NONE, THEME_FREQUENCY,
-    N_("infrequent"), NULL, N_("Infrequent buyers"), N_("long gaps"), 0,
+    NC_("segment name adjective", "infrequent"), NULL, N_("Infrequent buyers"), NC_("segment tag", "long gaps"), 0,
   },
   [TRAIT_REGULAR] = {
     CST_FEATURE_GAP_REGULARITY, -1, COND_NONE, THEME_FREQUENCY,
-    N_("regular"), N_("regulars"), N_("Regulars"), N_("regular"), 0,
+    NC_("segment name adjective", "regular"), NC_("segment name noun", "regulars"), N_("Regulars"), NC_("segment tag", "regular"), 0,
   },
   [TRAIT_IRREGULAR] = {
     CST_FEATURE_GAP_REGULARITY, +1, COND_NONE, THEME_FREQUENCY,
-    N_("irregular"), NULL, N_("Irregular buyers"), N_("irregular"), 0,
+    NC_("segment name adjective", "irregular"), NULL, N_("Irregular buyers"), NC_("segment tag", "irregular"), 0,
   },
   [TRAIT_HIGH_VALUE] = {
     CST_FEATURE_TOTAL_SPEND, +1, COND_NONE, THEME_SPEND,
-    N_("high-value"), N_("big spenders"), N_("Big spenders"), N_("high spend"), 0,
+    NC_("segment name adjective", "high-value"), NC_("segment name noun", "big spenders"), N_("Big spenders"), NC_("segment tag", "high spend"), 0,
   },
   [TRAIT_LOW_VALUE] = {
     CST_FEATURE_TOTAL_SPEND, -1, COND_NONE, THEME_SPEND,
-    N_("low-spending"), N_("light spenders"), N_("Light spenders"), N_("low spend"), 0,
+    NC_("segment name adjective", "low-spending"), NC_("segment name noun", "light spenders"), N_("Light spenders"), NC_("segment tag", "low spend"), 0,
   },
   [TRAIT_PREMIUM] = {
     CST_FEATURE_AVERAGE_ORDER, +1, COND_NONE, THEME_SPEND,
-    N_("premium"), N_("big spenders"), N_("Premium buyers"), N_("big baskets"), 0,
+    NC_("segment name adjective", "premium"), NC_("segment name noun", "big spenders"), N_("Premium buyers"), NC_("segment tag", "big baskets"), 0,
   },
   [TRAIT_BUDGET] = {
     CST_FEATURE_AVERAGE_ORDER, -1, COND_NONE, THEME_SPEND,
-    N_("budget"), N_("budget shoppers"), N_("Budget shoppers"), N_("small baskets"), 0,
+    NC_("segment name adjective", "budget"), NC_("segment name noun", "budget shoppers"), N_("Budget shoppers"), NC_("segment tag", "small baskets"), 0,
   },
   [TRAIT_LAPSED] = {
     CST_FEATURE_RECENCY, +1, COND_NONE, THEME_RECENCY,
-    N_("lapsed"), NULL, N_("Lapsed customers"), N_("lapsed"),
+    NC_("segment name adjective", "lapsed"), NULL, N_("Lapsed customers"), NC_("segment tag", "lapsed"),
     /* Tenure is at least recency: long gone means long known, and never new. */
     BIT (TRAIT_LONG_STANDING), BIT (TRAIT_NEW),
   },
   [TRAIT_ACTIVE] = {
     CST_FEATURE_RECENCY, -1, COND_NONE, THEME_RECENCY,
-    N_("active"), NULL, N_("Active customers"), N_("recent"), 0,
+    NC_("segment name adjective", "active"), NULL, N_("Active customers"), NC_("segment tag", "recent"), 0,
   },
   [TRAIT_NEW] = {
     CST_FEATURE_TENURE, -1, COND_NONE, THEME_TENURE,
-    N_("new"), N_("newcomers"), N_("New customers"), N_("new"),
+    NC_("segment name adjective", "new"), NC_("segment name noun", "newcomers"), N_("New customers"), NC_("segment tag", "new"),
     /* Recency is at most tenure, and a short history holds few orders in few categories. */
     BIT (TRAIT_ONE_TIME) | BIT (TRAIT_OCCASIONAL) | BIT (TRAIT_LOW_VALUE) | BIT (TRAIT_ACTIVE) |
     BIT (TRAIT_CATEGORY_LOYAL) | BIT (TRAIT_SHORT_GAPS) | BIT (TRAIT_LONG_GAPS),
@@ -190,41 +190,41 @@ static const Trait traits[N_TRAITS] = {
   },
   [TRAIT_LONG_STANDING] = {
     CST_FEATURE_TENURE, +1, COND_NONE, THEME_TENURE,
-    N_("long-standing"), NULL, N_("Long-standing customers"), N_("long-standing"), 0,
+    NC_("segment name adjective", "long-standing"), NULL, N_("Long-standing customers"), NC_("segment tag", "long-standing"), 0,
   },
   [TRAIT_WEEKEND] = {
     CST_FEATURE_WEEKEND, +1, COND_NONE, THEME_WEEKEND,
-    N_("weekend"), NULL, N_("Weekend shoppers"), N_("weekend"), 0,
+    NC_("segment name adjective", "weekend"), NULL, N_("Weekend shoppers"), NC_("segment tag", "weekend"), 0,
   },
   [TRAIT_EVENING] = {
     CST_FEATURE_EVENING, +1, COND_NONE, THEME_EVENING,
-    N_("evening"), NULL, N_("Evening shoppers"), N_("evening"), 0,
+    NC_("segment name adjective", "evening"), NULL, N_("Evening shoppers"), NC_("segment tag", "evening"), 0,
   },
   [TRAIT_EXPLORER] = {
     CST_FEATURE_CATEGORIES, +1, COND_NONE, THEME_ASSORTMENT,
-    N_("variety-seeking"), N_("explorers"), N_("Explorers"), N_("many categories"), 0,
+    NC_("segment name adjective", "variety-seeking"), NC_("segment name noun", "explorers"), N_("Explorers"), NC_("segment tag", "many categories"), 0,
   },
   [TRAIT_CATEGORY_LOYAL] = {
     CST_FEATURE_TOP_CATEGORY, +1, COND_NONE, THEME_ASSORTMENT,
-    N_("category-loyal"), N_("category loyalists"), N_("Category loyalists"), N_("one category"), 0,
+    NC_("segment name adjective", "category-loyal"), NC_("segment name noun", "category loyalists"), N_("Category loyalists"), NC_("segment tag", "one category"), 0,
   },
   [TRAIT_BARGAIN] = {
     CST_FEATURE_DISCOUNT, +1, COND_NONE, THEME_PRICE,
-    N_("deal-seeking"), N_("bargain hunters"), N_("Bargain hunters"), N_("discounts"),
+    NC_("segment name adjective", "deal-seeking"), NC_("segment name noun", "bargain hunters"), N_("Bargain hunters"), NC_("segment tag", "discounts"),
     /* Discounted orders are smaller orders. */
     BIT (TRAIT_BUDGET),
   },
   [TRAIT_CHANNEL_APP] = {
     CST_FEATURE_CHANNEL_PREFIX "app", +1, COND_NONE, THEME_CHANNEL,
-    N_("app-first"), N_("app shoppers"), N_("App-first customers"), N_("app"), 0,
+    NC_("segment name adjective", "app-first"), NC_("segment name noun", "app shoppers"), N_("App-first customers"), NC_("segment tag", "app"), 0,
   },
   [TRAIT_CHANNEL_STORE] = {
     CST_FEATURE_CHANNEL_PREFIX "store", +1, COND_NONE, THEME_CHANNEL,
-    N_("in-store"), N_("in-store shoppers"), N_("In-store shoppers"), N_("in store"), 0,
+    NC_("segment name adjective", "in-store"), NC_("segment name noun", "in-store shoppers"), N_("In-store shoppers"), NC_("segment tag", "in store"), 0,
   },
   [TRAIT_CHANNEL_WEB] = {
     CST_FEATURE_CHANNEL_PREFIX "web", +1, COND_NONE, THEME_CHANNEL,
-    N_("online"), N_("online shoppers"), N_("Online shoppers"), N_("online"), 0,
+    NC_("segment name adjective", "online"), NC_("segment name noun", "online shoppers"), N_("Online shoppers"), NC_("segment tag", "online"), 0,
   },
   [TRAIT_CHANNEL_OTHER] = {
     /* Words built in channel_words() from the channel's own name. */
@@ -232,27 +232,27 @@ static const Trait traits[N_TRAITS] = {
   },
   [TRAIT_EMAIL_FAN] = {
     CST_FEATURE_OPEN_RATE, +1, COND_NONE, THEME_EMAIL,
-    N_("engaged"), N_("email fans"), N_("Email fans"), N_("opens emails"), 0,
+    NC_("segment name adjective", "engaged"), NC_("segment name noun", "email fans"), N_("Email fans"), NC_("segment tag", "opens emails"), 0,
   },
   [TRAIT_EMAIL_CLICKER] = {
     CST_FEATURE_CLICK_RATE, +1, COND_NONE, THEME_EMAIL,
-    N_("engaged"), N_("email fans"), N_("Email clickers"), N_("clicks emails"), 0,
+    NC_("segment name adjective", "engaged"), NC_("segment name noun", "email fans"), N_("Email clickers"), NC_("segment tag", "clicks emails"), 0,
   },
   [TRAIT_EMAIL_QUIET] = {
     CST_FEATURE_OPEN_RATE, -1, COND_NONE, THEME_EMAIL,
-    N_("email-quiet"), NULL, N_("Email-quiet customers"), N_("email-quiet"), 0,
+    NC_("segment name adjective", "email-quiet"), NULL, N_("Email-quiet customers"), NC_("segment tag", "email-quiet"), 0,
   },
   [TRAIT_CLICK_QUIET] = {
     CST_FEATURE_CLICK_RATE, -1, COND_NONE, THEME_EMAIL,
-    N_("email-quiet"), NULL, N_("Email-quiet customers"), N_("few clicks"), 0,
+    NC_("segment name adjective", "email-quiet"), NULL, N_("Email-quiet customers"), NC_("segment tag", "few clicks"), 0,
   },
   [TRAIT_ENGAGED] = {
     CST_FEATURE_ENGAGEMENT, -1, COND_NONE, THEME_EMAIL,
-    N_("engaged"), N_("email fans"), N_("Engaged customers"), N_("engaged"), 0,
+    NC_("segment name adjective", "engaged"), NC_("segment name noun", "email fans"), N_("Engaged customers"), NC_("segment tag", "engaged"), 0,
   },
   [TRAIT_DISENGAGED] = {
     CST_FEATURE_ENGAGEMENT, +1, COND_NONE, THEME_EMAIL,
-    N_("disengaged"), NULL, N_("Disengaged customers"), N_("disengaged"), 0,
+    NC_("segment name adjective", "disengaged"), NULL, N_("Disengaged customers"), NC_("segment tag", "disengaged"), 0,
   },
 };
 
@@ -365,10 +365,13 @@ get_words (const Found *found,
       words->tag = g_strdup (found->channel);
       return;
     }
-  words->adjective = g_strdup (_(trait->adjective));
-  words->noun = trait->noun != NULL ? g_strdup (_(trait->noun)) : NULL;
+  /* Adjectives, nouns and tags have contexts of their own: languages inflect an adjective in a
+   * name differently from the same word alone in brackets. */
+  words->adjective = g_strdup (g_dpgettext2 (GETTEXT_PACKAGE, "segment name adjective", trait->adjective));
+  words->noun = trait->noun != NULL
+                ? g_strdup (g_dpgettext2 (GETTEXT_PACKAGE, "segment name noun", trait->noun)) : NULL;
   words->alone = g_strdup (_(trait->alone));
-  words->tag = g_strdup (_(trait->tag));
+  words->tag = g_strdup (g_dpgettext2 (GETTEXT_PACKAGE, "segment tag", trait->tag));
 }
 
 static char *
@@ -383,7 +386,9 @@ join_name (const Found *adjective,
   get_words (noun, &n);
   /* Translators: a segment name: an adjective and a noun, as in "weekend" + "bargain hunters".
    * Use "%2$s %1$s" to put the noun first. */
-  name = g_strdup_printf (_("%s %s"), a.adjective, n.noun);
+  /* Translators: a segment's name, an adjective and a noun ("Frequent" "big spenders"); reorder
+   * with %2$s %1$s if your language puts the adjective after the noun */
+  name = g_strdup_printf (C_("segment name from adjective and noun", "%s %s"), a.adjective, n.noun);
   return sentence_case (name);
 }
 
