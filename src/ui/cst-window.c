@@ -56,6 +56,7 @@ struct _CstWindow
   AdwViewStack         *view_stack;
   GtkLabel             *data_title;
   GtkListBox           *sources_list;
+  GtkWidget            *save_rejected_button;
   AdwStatusPage        *people_page;
   CstSegmentsPage      *segments_page;
   CstJobBar            *job_bar;
@@ -295,6 +296,7 @@ show_sources (CstWindow                *self,
                            summary->n_sources);
   title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s Row From %s", "%s Rows From %s", summary->n_rows),
                            rows, files);
+  gtk_widget_set_visible (self->save_rejected_button, summary->n_rejected > 0);
   gtk_label_set_label (self->data_title, title);
 
   for (guint i = 0; summary->sources != NULL && i < summary->sources->len; i++)
@@ -404,20 +406,33 @@ save_rejected_response_cb (CstWindow            *self,
 }
 
 static void
-import_report_response_cb (AdwMessageDialog *dialog,
-                           const char       *response,
-                           CstWindow        *self)
+save_rejected (CstWindow *self)
 {
   GtkFileChooserNative *chooser;
 
-  if (!g_str_equal (response, "save"))
-    return;
   chooser = gtk_file_chooser_native_new (_("Save Rejected Rows"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
                                          _("_Save"), _("_Cancel"));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), _("rejected-rows.csv"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect_object (chooser, "response", G_CALLBACK (save_rejected_response_cb), self, G_CONNECT_SWAPPED);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+import_report_response_cb (AdwMessageDialog *dialog,
+                           const char       *response,
+                           CstWindow        *self)
+{
+  if (g_str_equal (response, "save"))
+    save_rejected (self);
+}
+
+static void
+save_rejected_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  save_rejected (CST_WINDOW (widget));
 }
 
 /* After an import, say what came in and what could not be read; rejected rows can be saved
@@ -725,6 +740,7 @@ cst_window_class_init (CstWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, data_title);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, sources_list);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, save_rejected_button);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, people_page);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, segments_page);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, job_bar);
@@ -736,6 +752,7 @@ cst_window_class_init (CstWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-job", NULL, cancel_job_action);
+  gtk_widget_class_install_action (widget_class, "win.save-rejected", NULL, save_rejected_action);
 }
 
 static void
