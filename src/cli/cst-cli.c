@@ -20,7 +20,11 @@ typedef struct
 static const Subcommand subcommands[] = {
   { "sample",  cst_cli_sample,  N_("Write the sample exports (CRM contacts, shop orders, email engagement)") },
   { "run",     cst_cli_run,     N_("Run the whole path on a project: import, people, segments") },
+  { "import",  cst_cli_import,  N_("Import files into a project, reading them as the import wizard does") },
+  { "inspect", cst_cli_inspect, N_("Show how a file would be read: encoding, delimiter, types, roles") },
   { "segment", cst_cli_segment, N_("Segment the numeric columns of a CSV file with k-means") },
+  { "deck",    cst_cli_deck,    N_("Write a project's segments as a PDF deck of slides") },
+  { "chart",   cst_cli_chart,   N_("Draw a chart of a project's segments as PNG, SVG or PDF") },
 };
 
 static void

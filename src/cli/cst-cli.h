@@ -13,6 +13,15 @@ int  cst_cli_sample     (int          argc,
                          char       **argv);
 int  cst_cli_run        (int          argc,
                          char       **argv);
+int  cst_cli_import     (int          argc,
+                         char       **argv);
+int  cst_cli_inspect    (int          argc,
+                         char       **argv);
+
+int  cst_cli_deck       (int          argc,
+                         char       **argv);
+int  cst_cli_chart      (int          argc,
+                         char       **argv);
 
 void cst_cli_print_json (JsonBuilder *builder);
 int  cst_cli_fail       (const GError *error);

@@ -99,6 +99,34 @@ end_field (CstCsvReader *self)
   g_array_append_val (self->offsets, start);
 }
 
+/* The 1-based number of the first field of the current record that is not valid UTF-8, and
+ * whether a NUL byte (which g_utf8_validate_len() rejects) makes it so. Each field in values
+ * is followed by a NUL of its own, so fields are checked by their length. Quotes and
+ * delimiters are ASCII: a bad byte of the record is always in some field. */
+static guint
+find_bad_field (CstCsvReader *self,
+                gboolean     *nul)
+{
+  guint n = self->offsets->len;
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint start = g_array_index (self->offsets, guint, i);
+      guint end = i + 1 < n ? g_array_index (self->offsets, guint, i + 1) - 1
+                            : self->values->len - 1;
+      const char *field = self->values->str + start;
+
+      if (memchr (field, '\0', end - start) != NULL)
+        {
+          *nul = TRUE;
+          return i + 1;
+        }
+      if (!g_utf8_validate_len (field, end - start, NULL))
+        return i + 1;
+    }
+  return n;
+}
+
 /**
  * cst_csv_reader_new:
  * @path: a file in the file system encoding
@@ -251,7 +279,8 @@ cst_csv_reader_next (CstCsvReader  *self,
                   g_autofree char *display = g_filename_display_name (self->path);
 
                   g_set_error (error, CST_CSV_ERROR, CST_CSV_ERROR_SYNTAX,
-                               _("%s, line %lu: a quoted field is never closed"),
+                               _("%s, line %lu: a quotation mark (\") opens a value that is "
+                                 "never closed"),
                                display, (gulong) quote_line);
                   return FALSE;
                 }
@@ -323,10 +352,20 @@ cst_csv_reader_next (CstCsvReader  *self,
   if (!g_utf8_validate_len (self->raw->str, self->raw->len, NULL))
     {
       g_autofree char *display = g_filename_display_name (self->path);
+      gboolean nul = FALSE;
+      guint column = find_bad_field (self, &nul);
 
-      g_set_error (error, CST_CSV_ERROR, CST_CSV_ERROR_ENCODING,
-                   _("%s, line %lu: the text is not valid UTF-8"),
-                   display, (gulong) self->record_line);
+      if (nul)
+        /* Translators: a file, a line and a column number */
+        g_set_error (error, CST_CSV_ERROR, CST_CSV_ERROR_ENCODING,
+                     _("%s, line %lu, column %u: the text holds a zero byte (NUL), which text "
+                       "never does. Was the file damaged or is it no CSV export?"),
+                     display, (gulong) self->record_line, column);
+      else
+        g_set_error (error, CST_CSV_ERROR, CST_CSV_ERROR_ENCODING,
+                     _("%s, line %lu, column %u: the text is not valid UTF-8. Choose the file's "
+                       "encoding in the import settings, or save it again as UTF-8."),
+                     display, (gulong) self->record_line, column);
       return FALSE;
     }
 

@@ -12,6 +12,7 @@
 
 #include "cst-csv.h"
 #include "cst-parse.h"
+#include "cst-xlsx.h"
 
 /* A plan says how to read one file: the sniffed settings, the inferred roles and the user's
  * changes to both. cst_import_file() then streams the whole file once, in one transaction:
@@ -21,6 +22,13 @@
 
 /* Rows between two cancellation checks and progress reports. */
 #define CHECK_INTERVAL 2048
+
+/* U+FEFF, the byte-order mark, in UTF-8. */
+#define BOM "\xEF\xBB\xBF"
+
+/* Larger amounts are typing or export errors, not purchases: a trillion in any currency, which
+ * also keeps sums of many amounts far from overflowing. */
+#define MAX_AMOUNT 1e12
 
 /* Header names the skeleton's importer read by name, normalised (lower case; spaces, dashes
  * and dots as '_'). Inference weighs names against values, so a column whose sample holds
@@ -72,9 +80,46 @@ typedef struct
   int                  columns[CST_N_ROLES];
   int                  time_column;
   guint                n_expected;      /* fields a row should have: the header's */
+  gboolean             uses_extra;      /* a role reads a column past the header's */
   CstDateFormat        ambiguous;       /* how to read a day-or-month date without a format */
   GPtrArray           *scratch;         /* owned strings of the current row */
 } Reading;
+
+/* An Excel workbook is read through a temporary CSV of its sheet (see cst-xlsx.c). Its path
+ * lives in an atomic reference-counted box shared by a plan and its copies, since the wizard
+ * keeps its plan while an import job reads a copy; the file goes with the last of them. */
+static char *
+temporary_path_new (const char *path)
+{
+  gsize size = strlen (path) + 1;
+  char *box = g_atomic_rc_box_alloc (size);
+
+  memcpy (box, path, size);
+  return box;
+}
+
+static void
+delete_temporary_file (gpointer data)
+{
+  g_unlink (data);
+}
+
+/* The file the rows are read from. */
+static const char *
+read_path (const CstImportPlan *self)
+{
+  return self->csv_path != NULL ? self->csv_path : self->path;
+}
+
+/* A workbook by its contents, or by its name: an "xlsx" that is no workbook gets the
+ * workbook reader's message saying so, not the text sniffer's guesses about binary data. */
+static gboolean
+is_workbook (const char *path)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+
+  return cst_xlsx_is_workbook (path) || g_str_has_suffix (lower, ".xlsx");
+}
 
 static char *
 normalize_header (const char *name)
@@ -187,26 +232,84 @@ kind_from_roles (const CstImportPlan *self,
   return CST_FILE_KIND_UNKNOWN;
 }
 
-/* Gives columns without a role the role their header names exactly; see exact_names. */
+/* Roles whose values are read and checked row by row: a broken value rejects its row with a
+ * reason. */
+static gboolean
+is_checked_role (CstRole role)
+{
+  switch ((int) role)
+    {
+    case CST_ROLE_EMAIL:
+    case CST_ROLE_ORDER_DATE:
+    case CST_ROLE_EVENT_TIME:
+    case CST_ROLE_AMOUNT:
+    case CST_ROLE_UNIT_PRICE:
+    case CST_ROLE_QUANTITY:
+    case CST_ROLE_DISCOUNT:
+    case CST_ROLE_OPENED:
+    case CST_ROLE_CLICKED:
+    case CST_ROLE_CONSENT:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* The role @name (normalised) names exactly, or CST_ROLE_NONE. */
+static CstRole
+exact_role (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (exact_names); i++)
+    if (in_names (exact_names[i].names, name))
+      return exact_names[i].role;
+  return CST_ROLE_NONE;
+}
+
+/* Gives columns the role their header names exactly; see exact_names. A column without a role
+ * takes it when no other column has it. A column that inference gave another role, because
+ * broken values in its sample hid what it holds ("order_date" with impossible dates read as
+ * an order number), takes a checked role too, from whichever column had it, unless a second
+ * header names the same role: then the header cannot decide. */
 static gboolean
 apply_exact_names (CstImportPlan *self)
 {
+  g_autofree CstRole *named = g_new0 (CstRole, self->n_columns);
   gboolean changed = FALSE;
 
   for (guint c = 0; c < self->n_columns; c++)
     {
-      g_autofree char *name = NULL;
+      g_autofree char *name = normalize_header (self->column_names[c]);
 
-      if (self->roles[c] != CST_ROLE_NONE)
+      named[c] = exact_role (name);
+    }
+
+  for (guint c = 0; c < self->n_columns; c++)
+    {
+      CstRole role = named[c];
+      guint n_named = 0;
+
+      if (role == CST_ROLE_NONE || self->roles[c] == role)
         continue;
-      name = normalize_header (self->column_names[c]);
-      for (guint i = 0; i < G_N_ELEMENTS (exact_names); i++)
-        if (!has_role (self, exact_names[i].role) && in_names (exact_names[i].names, name))
-          {
-            self->roles[c] = exact_names[i].role;
-            changed = TRUE;
-            break;
-          }
+      if (self->roles[c] == CST_ROLE_NONE)
+        {
+          if (!has_role (self, role))
+            {
+              self->roles[c] = role;
+              changed = TRUE;
+            }
+          continue;
+        }
+
+      for (guint other = 0; other < self->n_columns; other++)
+        if (named[other] == role)
+          n_named++;
+      if (!is_checked_role (role) || n_named > 1)
+        continue;
+      for (guint other = 0; other < self->n_columns; other++)
+        if (self->roles[other] == role)
+          self->roles[other] = CST_ROLE_NONE;
+      self->roles[c] = role;
+      changed = TRUE;
     }
   return changed;
 }
@@ -363,21 +466,27 @@ value_of (Reading      *reading,
           CstCsvReader *reader,
           int           column)
 {
+  g_autoptr(GString) copy = NULL;
   const char *text;
   gsize length;
 
   if (column < 0)
     return NULL;
   text = cst_csv_reader_get_field (reader, column);
+  /* A byte-order mark inside the file (exports joined together) is no part of the value. */
+  while (g_str_has_prefix (text, BOM))
+    text += strlen (BOM);
   if (cst_parse_is_na (text))
     return NULL;
   length = strlen (text);
-  if (!is_space (text[0]) && !is_space (text[length - 1]))
+  if (!is_space (text[0]) && !is_space (text[length - 1]) && strstr (text, BOM) == NULL)
     return text;
 
-  text = g_strstrip (g_strdup (text));
+  copy = g_string_new (text);
+  g_string_replace (copy, BOM, "", 0);
+  text = g_strstrip (g_string_free (g_steal_pointer (&copy), FALSE));
   g_ptr_array_add (reading->scratch, (char *) text);
-  return text;
+  return cst_parse_is_na (text) ? NULL : text;
 }
 
 static const char *
@@ -451,6 +560,68 @@ split_full_name (Reading     *reading,
   *last = space + 1;
 }
 
+/* An email address a person could have: one @ with text on both sides and no spaces. Only
+ * what is certainly wrong is refused; whether the address exists is not for an import to say.
+ * A wrong address refused here would otherwise merge strangers into one person ("@x.de"). */
+static gboolean
+is_email_address (const char *text)
+{
+  const char *at = strchr (text, '@');
+
+  return at != NULL && at != text && at[1] != '\0' && strchr (at + 1, '@') == NULL &&
+         strpbrk (text, " \t\r\n") == NULL;
+}
+
+/* The current row is the header again, as where exports were joined one after the other. */
+static gboolean
+repeats_header (const Reading *reading,
+                CstCsvReader  *reader)
+{
+  const CstImportPlan *plan = reading->plan;
+  guint n_fields = cst_csv_reader_get_n_fields (reader);
+
+  if (!plan->has_header || n_fields != reading->n_expected)
+    return FALSE;
+  for (guint c = 0; c < n_fields; c++)
+    {
+      const char *field = cst_csv_reader_get_field (reader, c);
+
+      const char *name = plan->column_names[c];
+      gsize length;
+
+      while (g_str_has_prefix (field, BOM))
+        field += strlen (BOM);
+      while (is_space (*field))
+        field++;
+      length = strlen (field);
+      while (length > 0 && is_space (field[length - 1]))
+        length--;
+      if (strlen (name) != length || strncmp (field, name, length) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Whether a row with another number of fields than the header can still be read: fields past
+ * the header's are accepted when empty (a delimiter at the end of each data row) or when the
+ * user gave one of those extra columns a role. */
+static gboolean
+fields_fit (const Reading *reading,
+            CstCsvReader  *reader,
+            guint          n_fields)
+{
+  if (n_fields == reading->n_expected)
+    return TRUE;
+  if (n_fields < reading->n_expected || n_fields > reading->plan->n_columns)
+    return FALSE;
+  if (reading->uses_extra)
+    return TRUE;
+  for (guint c = reading->n_expected; c < n_fields; c++)
+    if (cst_csv_reader_get_field (reader, c)[0] != '\0')
+      return FALSE;
+  return TRUE;
+}
+
 /* Fills @record from the current row, or returns the reason it cannot be read and the name
  * of the column to blame in @column_name. */
 static char *
@@ -465,14 +636,21 @@ parse_row (Reading       *reading,
   guint n_fields = cst_csv_reader_get_n_fields (reader);
   const char *text;
 
-  if (n_fields != reading->n_expected && n_fields != plan->n_columns)
+  if (!fields_fit (reading, reader, n_fields))
     {
       if (plan->has_header)
-        return g_strdup_printf (_("The row has %u fields, but the header has %u"),
+        return g_strdup_printf (ngettext ("The row has %u field, but the header has %u",
+                                          "The row has %u fields, but the header has %u",
+                                          n_fields),
                                 n_fields, reading->n_expected);
-      return g_strdup_printf (_("The row has %u fields, but the other rows have %u"),
+      return g_strdup_printf (ngettext ("The row has %u field, but the other rows have %u",
+                                        "The row has %u fields, but the other rows have %u",
+                                        n_fields),
                               n_fields, reading->n_expected);
     }
+  if (repeats_header (reading, reader))
+    return g_strdup (_("The row repeats the column names: were several exports joined into one "
+                       "file?"));
 
   record->customer_key = role_value (reading, reader, CST_ROLE_CUSTOMER_KEY);
   record->email = role_value (reading, reader, CST_ROLE_EMAIL);
@@ -497,17 +675,55 @@ parse_row (Reading       *reading,
     return g_strdup_printf (format, names[column], value); \
   } G_STMT_END
 
+  /* A line break in a key or an address means a quotation mark opened a value and the
+   * following lines ran into it; the row is several rows glued together. */
+  {
+    static const CstRole single_line[] = { CST_ROLE_CUSTOMER_KEY, CST_ROLE_EMAIL,
+                                           CST_ROLE_ORDER_ID, CST_ROLE_PHONE };
+
+    for (guint i = 0; i < G_N_ELEMENTS (single_line); i++)
+      if ((text = role_value (reading, reader, single_line[i])) != NULL &&
+          strpbrk (text, "\r\n") != NULL)
+        {
+          *column_name = g_strdup (names[columns[single_line[i]]]);
+          return g_strdup_printf (_("Column “%s”: the value runs over several lines. A quotation "
+                                    "mark (\") is probably missing or one too many."),
+                                  names[columns[single_line[i]]]);
+        }
+  }
+
+  if (record->email != NULL && !is_email_address (record->email))
+    REJECT (columns[CST_ROLE_EMAIL], _("Column “%s”: “%s” is not an email address"), record->email);
+
   if ((text = role_value (reading, reader, CST_ROLE_CONSENT)) != NULL &&
       (record->consent = parse_flag (text)) == -2)
     REJECT (columns[CST_ROLE_CONSENT], _("Column “%s”: “%s” is neither yes nor no"), text);
 
   if ((text = value_of (reading, reader, reading->time_column)) != NULL &&
       !parse_date (reading, text, plan->date_formats[reading->time_column], &record->event_time))
-    REJECT (reading->time_column, _("Column “%s”: “%s” is not a date"), text);
+    {
+      CstDateFormat format = plan->date_formats[reading->time_column];
+      CstDateFormat fits = cst_parse_date_fits (text, NULL);
+
+      /* A real date in another format than the column's: say which one the column is read
+       * in, so that the marketer sees the mix rather than a "date that is not a date". */
+      if (format != CST_DATE_FORMAT_NONE && fits != CST_DATE_FORMAT_NONE && (fits & format) == 0)
+        {
+          *column_name = g_strdup (names[reading->time_column]);
+          /* Translators: a column, a value and a date pattern such as YYYY-MM-DD */
+          return g_strdup_printf (_("Column “%s”: “%s” is written in another date format than "
+                                    "the column, which is read as %s"),
+                                  names[reading->time_column], text,
+                                  cst_date_format_to_string (format));
+        }
+      REJECT (reading->time_column, _("Column “%s”: “%s” is not a date"), text);
+    }
 
   if ((text = role_value (reading, reader, CST_ROLE_AMOUNT)) != NULL &&
       !cst_parse_number (text, plan->decimal, plan->thousands, &record->amount, NULL))
     REJECT (columns[CST_ROLE_AMOUNT], _("Column “%s”: “%s” is not an amount"), text);
+  if (text != NULL && fabs (record->amount) >= MAX_AMOUNT)
+    REJECT (columns[CST_ROLE_AMOUNT], _("Column “%s”: “%s” is too large to be an amount"), text);
 
   if ((text = role_value (reading, reader, CST_ROLE_DISCOUNT)) != NULL &&
       !cst_parse_number (text, plan->decimal, plan->thousands, &record->discount, NULL))
@@ -587,9 +803,9 @@ open_reader (const CstImportPlan  *plan,
 
   *base = NULL;
   if (g_ascii_strcasecmp (plan->encoding, "UTF-8") == 0)
-    return cst_csv_reader_new (plan->path, plan->delimiter, error);
+    return cst_csv_reader_new (read_path (plan), plan->delimiter, error);
 
-  stream = cst_sniff_open_utf8 (plan->path, plan->encoding, cancellable, error);
+  stream = cst_sniff_open_utf8 (read_path (plan), plan->encoding, cancellable, error);
   if (stream == NULL)
     {
       name_file_in_error (error, plan->display_name);
@@ -600,7 +816,7 @@ open_reader (const CstImportPlan  *plan,
                   : stream;
   *base = g_object_ref (file_stream);
   return cst_csv_reader_new_for_stream (stream, plan->path,
-                                        g_stat (plan->path, &st) == 0 ? st.st_size : 0,
+                                        g_stat (read_path (plan), &st) == 0 ? st.st_size : 0,
                                         plan->delimiter);
 }
 
@@ -669,6 +885,9 @@ import_rows (CstStore             *store,
         }
       reading.n_expected = cst_csv_reader_get_n_fields (reader);
     }
+  for (guint c = 0; c < plan->n_columns; c++)
+    if (plan->roles[c] != CST_ROLE_NONE && c >= reading.n_expected)
+      reading.uses_extra = TRUE;
 
   cst_progress_report (progress, progress_data, 0.0, message);
 
@@ -728,6 +947,13 @@ import_rows (CstStore             *store,
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     goto fail;
+  if (n_rows == 0)
+    {
+      g_set_error (error, CST_IMPORT_ERROR, CST_IMPORT_ERROR_EMPTY,
+                   _("“%s” has column names but no rows below them: there is nothing to import"),
+                   plan->display_name);
+      goto fail;
+    }
 
   if (!cst_store_finish_source (store, source_id, n_rows, n_rejected, error) ||
       !cst_store_commit (store, error))
@@ -763,7 +989,12 @@ fail:
  * to ask. A header that names a role exactly (`order_date`, `amount`) gives it even when
  * sampled values do not fit, so broken rows are rejected with their reason.
  *
- * Cost: reads at most %CST_SNIFF_MAX_BYTES of the file; memory bounded by that sample.
+ * An Excel workbook (or any file named `.xlsx`) is first converted to a temporary CSV of its
+ * first visible sheet (cst_xlsx_convert_to_csv()), kept in `csv_path` and deleted when the
+ * last copy of the plan is freed; the plan then reads that CSV.
+ *
+ * Cost: reads at most %CST_SNIFF_MAX_BYTES of the file; memory bounded by that sample. A
+ * workbook's sheet is read whole once to convert it.
  *
  * Returns: (transfer full) (nullable): the plan, or %NULL with @error set (naming the file)
  */
@@ -783,8 +1014,18 @@ cst_import_plan_new (const char    *path,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
+  self = g_new0 (CstImportPlan, 1);
+  self->path = g_strdup (path);
   display = g_filename_display_basename (path);
-  sniff = cst_sniff_file (path, error);
+  if (is_workbook (path))
+    {
+      g_autofree char *csv_path = cst_xlsx_convert_to_csv (path, -1, cancellable, error);
+
+      if (csv_path == NULL)
+        return NULL;
+      self->csv_path = temporary_path_new (csv_path);
+    }
+  sniff = cst_sniff_file (read_path (self), error);
   if (sniff == NULL)
     {
       name_file_in_error (error, display);
@@ -797,8 +1038,6 @@ cst_import_plan_new (const char    *path,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
-  self = g_new0 (CstImportPlan, 1);
-  self->path = g_strdup (path);
   self->display_name = g_steal_pointer (&display);
   take_analysis (self, g_steal_pointer (&sniff), g_steal_pointer (&inference), FALSE);
   return g_steal_pointer (&self);
@@ -829,7 +1068,7 @@ cst_import_plan_reread (CstImportPlan          *self,
 
   g_return_val_if_fail (self != NULL, FALSE);
 
-  sniff = cst_sniff_file_full (self->path, forced, error);
+  sniff = cst_sniff_file_full (read_path (self), forced, error);
   if (sniff == NULL)
     {
       name_file_in_error (error, self->display_name);
@@ -1013,6 +1252,7 @@ cst_import_plan_copy (const CstImportPlan *self)
   copy->date_formats = g_memdup2 (self->date_formats, sizeof (CstDateFormat) * self->n_columns);
   copy->sniff = self->sniff != NULL ? sniff_result_copy (self->sniff) : NULL;
   copy->inference = self->inference != NULL ? inference_copy (self->inference) : NULL;
+  copy->csv_path = self->csv_path != NULL ? g_atomic_rc_box_acquire (self->csv_path) : NULL;
   return copy;
 }
 
@@ -1030,6 +1270,8 @@ cst_import_plan_free (CstImportPlan *self)
   g_free (self->date_formats);
   g_clear_pointer (&self->sniff, cst_sniff_result_free);
   g_clear_pointer (&self->inference, cst_inference_free);
+  if (self->csv_path != NULL)
+    g_atomic_rc_box_release_full (self->csv_path, delete_temporary_file);
   g_free (self);
 }
 

@@ -31,6 +31,9 @@ typedef struct
   CstDateFormat  *date_formats;     /* n_columns; the one format each date column is read with */
   CstSniffResult *sniff;            /* owned: preview rows and per-column counts */
   CstInference   *inference;        /* owned: types, samples and warnings per column */
+  char           *csv_path;         /* (nullable): for an Excel workbook, the temporary CSV of
+                                     * its sheet, read instead of @path; shared by copies of the
+                                     * plan and deleted with the last of them */
 } CstImportPlan;
 
 CstImportPlan *cst_import_plan_new           (const char             *path,

@@ -176,6 +176,7 @@ cst_sniff_detect_encoding (const char *data,
   gsize scan = MIN (length, 4096);
   const char *end = NULL;
   gsize valid_multibyte = 0, invalid = 0;
+  gsize control = 0;
   gboolean undefined_1252 = FALSE;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
@@ -213,6 +214,18 @@ cst_sniff_detect_encoding (const char *data,
   if ((odd_nul + even_nul) * 100 > scan)
     return NULL;
 
+  /* Text holds no control characters but tabs and line ends (a stray form feed or escape at
+   * most); random bytes hold one in eight. */
+  for (gsize i = 0; i < scan; i++)
+    {
+      guchar c = data[i];
+
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7F)
+        control++;
+    }
+  if (control * 16 > scan)
+    return NULL;
+
   if (g_utf8_validate_len (data, length, &end))
     return "UTF-8";
   if ((gsize) (data + length - end) < 4 && valid_utf8_prefix (end, data + length - end))
@@ -242,7 +255,8 @@ cst_sniff_detect_encoding (const char *data,
           p++;
         }
     }
-  if (valid_multibyte > 4 * invalid)
+  /* No broken sequence at all: NUL bytes failed the validation, which the reader reports. */
+  if (invalid == 0 || valid_multibyte > 4 * invalid)
     return "UTF-8";
 
   return undefined_1252 ? "ISO-8859-1" : "WINDOWS-1252";
@@ -383,12 +397,35 @@ choose_delimiter (const char *text,
 }
 
 static gboolean
+same_record (char **a,
+             char **b)
+{
+  guint i;
+
+  for (i = 0; a[i] != NULL && b[i] != NULL; i++)
+    if (!g_str_equal (a[i], b[i]))
+      return FALSE;
+  return a[i] == NULL && b[i] == NULL;
+}
+
+static gboolean
 detect_header (GPtrArray *records,
                guint      n_columns)
 {
   char **first = g_ptr_array_index (records, 0);
   double yes = 0, no = 0;
   guint n_first = g_strv_length (first);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree gboolean *repeat = g_new0 (gboolean, records->len);
+
+  /* The first record again, as a whole, is a header: exports joined one after the other
+   * repeat theirs. Those rows say nothing about the columns' values. */
+  for (guint r = 1; r < records->len; r++)
+    if (same_record (first, g_ptr_array_index (records, r)))
+      {
+        repeat[r] = TRUE;
+        yes += 1;
+      }
 
   for (guint c = 0; c < n_first; c++)
     {
@@ -400,7 +437,7 @@ detect_header (GPtrArray *records,
           char **row = g_ptr_array_index (records, r);
           CellKind kind;
 
-          if (c >= g_strv_length (row))
+          if (repeat[r] || c >= g_strv_length (row))
             continue;
           kind = classify (row[c]);
           if (kind == CELL_EMPTY)
@@ -432,13 +469,61 @@ detect_header (GPtrArray *records,
         }
     }
 
-  /* Header names repeat less than data: two equal non-empty names count against a header. */
-  for (guint a = 0; a < n_first; a++)
-    for (guint b = a + 1; b < n_first; b++)
-      if (first[a][0] != '\0' && g_str_equal (first[a], first[b]))
-        no += 0.5;
+  /* Header names repeat less than data: two equal non-empty names count against a header.
+   * A set, because a line split at every comma can have tens of thousands of fields. */
+  for (guint c = 0; c < n_first; c++)
+    if (first[c][0] != '\0' && !g_hash_table_add (seen, first[c]))
+      no += 0.5;
 
   return yes > 0 && yes >= no;
+}
+
+/* Every field of every record is empty: a file of blank lines, spaces or bare delimiters. */
+static gboolean
+has_values (GPtrArray *records)
+{
+  for (guint r = 0; r < records->len; r++)
+    for (char **field = g_ptr_array_index (records, r); *field != NULL; field++)
+      if ((*field)[0] != '\0')
+        return TRUE;
+  return FALSE;
+}
+
+/* Names a file that is not text by its signature, in the words its owner knows it by. */
+static const char *
+describe_binary (const char *data,
+                 gsize       length)
+{
+  static const struct
+  {
+    const char *magic;
+    gsize       length;
+    const char *message;
+  } kinds[] = {
+    { "\x89PNG\r\n\x1a\n", 8,
+      N_("This is a PNG picture, not a table. Choose the CSV file you exported.") },
+    { "\xFF\xD8\xFF", 3,
+      N_("This is a JPEG picture, not a table. Choose the CSV file you exported.") },
+    { "GIF8", 4,
+      N_("This is a GIF picture, not a table. Choose the CSV file you exported.") },
+    { "%PDF", 4,
+      N_("This is a PDF document, not a table. Choose the CSV file you exported.") },
+    { "PK\x03\x04", 4,
+      N_("This is a compressed (ZIP) file or an Excel workbook, not CSV text. Open it in a "
+         "spreadsheet program and save it as CSV.") },
+    { "\xD0\xCF\x11\xE0", 4,
+      N_("This is an old Excel or Word file, not CSV text. Open it in a spreadsheet program "
+         "and save it as CSV.") },
+    { "\x1F\x8B", 2,
+      N_("This is a compressed (gzip) file, not CSV text. Unpack it first.") },
+    { "SQLite format 3", 15,
+      N_("This is a database, not CSV text. Choose the CSV file you exported.") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (length >= kinds[i].length && memcmp (data, kinds[i].magic, kinds[i].length) == 0)
+      return _(kinds[i].message);
+  return NULL;
 }
 
 static void
@@ -605,10 +690,17 @@ sniff_bytes (const char             *path,
   gboolean complete;
   gsize skip, usable;
   guint first_data;
+  const char *binary;
+  g_autoptr(GHashTable) names = NULL;
 
   self->path = g_strdup (path);
   self->truncated = truncated;
 
+  if ((binary = describe_binary (data, length)) != NULL)
+    {
+      g_set_error_literal (error, CST_SNIFF_ERROR, CST_SNIFF_ERROR_BINARY, binary);
+      return NULL;
+    }
   encoding = cst_sniff_detect_encoding (data, length, &has_bom);
   if (options->encoding != NULL)
     encoding = options->encoding;
@@ -616,6 +708,17 @@ sniff_bytes (const char             *path,
     {
       g_set_error_literal (error, CST_SNIFF_ERROR, CST_SNIFF_ERROR_BINARY,
                            _("This is not a text file: it holds binary data"));
+      return NULL;
+    }
+
+  /* A sample without a single line end: one line of more than 256 KiB is no export of rows,
+   * and splitting it would give hundreds of thousands of columns. */
+  if (truncated && memchr (data, '\n', length) == NULL && memchr (data, '\r', length) == NULL)
+    {
+      g_set_error (error, CST_SNIFF_ERROR, CST_SNIFF_ERROR_NOT_A_TABLE,
+                   _("Its first line is longer than %u KB, so it is not a table of rows. Is it "
+                     "really a CSV export?"),
+                   CST_SNIFF_MAX_BYTES / 1024);
       return NULL;
     }
   self->encoding = g_strdup (encoding);
@@ -635,7 +738,7 @@ sniff_bytes (const char             *path,
    * field, or the file's last quote never closes (the importer reports that one). */
   if (!complete && records->len > 1)
     g_ptr_array_set_size (records, records->len - 1);
-  if (records->len == 0)
+  if (records->len == 0 || !has_values (records))
     {
       g_set_error_literal (error, CST_SNIFF_ERROR, CST_SNIFF_ERROR_EMPTY,
                            _("The file is empty"));
@@ -644,12 +747,23 @@ sniff_bytes (const char             *path,
 
   for (guint i = 0; i < records->len; i++)
     self->n_columns = MAX (self->n_columns, g_strv_length (g_ptr_array_index (records, i)));
+  if (self->n_columns > CST_SNIFF_MAX_COLUMNS)
+    {
+      g_set_error (error, CST_SNIFF_ERROR, CST_SNIFF_ERROR_NOT_A_TABLE,
+                   _("It has %u columns, more than a spreadsheet can hold (%u), so it is not a "
+                     "table of rows. Is it really a CSV export?"),
+                   self->n_columns, (guint) CST_SNIFF_MAX_COLUMNS);
+      return NULL;
+    }
 
   if (options->has_header >= 0)
     self->has_header = options->has_header > 0;
   else
     self->has_header = detect_header (records, self->n_columns);
 
+  /* Column names are unique, so that a reason naming a column names one: a second “amount”
+   * becomes “amount (2)”. */
+  names = g_hash_table_new (g_str_hash, g_str_equal);
   self->header = g_new0 (char *, self->n_columns + 1);
   for (guint c = 0; c < self->n_columns; c++)
     {
@@ -661,6 +775,19 @@ sniff_bytes (const char             *path,
       else
         /* Translators: the name of a column the file gives no name, with its position */
         self->header[c] = g_strdup_printf (_("Column %u"), c + 1);
+      if (g_hash_table_contains (names, self->header[c]))
+        {
+          g_autofree char *base = g_steal_pointer (&self->header[c]);
+
+          for (guint copy = 2; self->header[c] == NULL; copy++)
+            {
+              /* Translators: a column name the file uses more than once, and which time */
+              self->header[c] = g_strdup_printf (_("%s (%u)"), base, copy);
+              if (g_hash_table_contains (names, self->header[c]))
+                g_clear_pointer (&self->header[c], g_free);
+            }
+        }
+      g_hash_table_add (names, self->header[c]);
     }
 
   first_data = self->has_header ? 1 : 0;
@@ -669,7 +796,12 @@ sniff_bytes (const char             *path,
     {
       char **record = g_ptr_array_index (records, r);
       guint n = g_strv_length (record);
-      char **row = g_new0 (char *, self->n_columns + 1);
+      char **row;
+
+      /* The header again (joined exports) is no data; the importer rejects it by name. */
+      if (self->has_header && same_record (record, g_ptr_array_index (records, 0)))
+        continue;
+      row = g_new0 (char *, self->n_columns + 1);
 
       for (guint c = 0; c < self->n_columns; c++)
         row[c] = g_strdup (c < n ? record[c] : "");

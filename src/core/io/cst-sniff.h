@@ -15,7 +15,12 @@ typedef enum
   CST_SNIFF_ERROR_EMPTY,
   CST_SNIFF_ERROR_ENCODING,
   CST_SNIFF_ERROR_BINARY,
+  CST_SNIFF_ERROR_NOT_A_TABLE,
 } CstSniffError;
+
+/* More columns than any spreadsheet holds (Excel and LibreOffice stop at 16,384): such a
+ * "table" is text split at every comma, and inferring that many columns would take long. */
+#define CST_SNIFF_MAX_COLUMNS 16384
 
 /* Bytes read from the start of a file to detect its settings. */
 #define CST_SNIFF_MAX_BYTES   (256 * 1024)

@@ -159,6 +159,8 @@ gboolean    cst_store_foreach_rejected_row    (CstStore            *self,
                                                gpointer             user_data,
                                                GError             **error);
 gint64      cst_store_count_records           (CstStore            *self);
+gboolean    cst_store_check_integrity         (CstStore            *self,
+                                               GError             **error);
 
 /* Identity */
 gboolean    cst_store_foreach_record_identity (CstStore             *self,
