@@ -7,6 +7,7 @@
 
 #include "cst-chart-difference.h"
 #include "cst-chart-view.h"
+#include "cst-report.h"
 #include "cst-segment-dialog.h"
 #include "features/cst-features.h"
 #include "io/cst-members.h"
@@ -137,7 +138,6 @@ struct _CstSegmentDialog
 
   char         *project_path;
   char         *segment_name;
-  char        **feature_names;
   gint64        run_id;
   guint         segment;
   GPtrArray    *members;       /* CstMember, once loaded */
@@ -322,7 +322,6 @@ cst_segment_dialog_finalize (GObject *object)
 
   g_free (self->project_path);
   g_free (self->segment_name);
-  g_strfreev (self->feature_names);
 
   G_OBJECT_CLASS (cst_segment_dialog_parent_class)->finalize (object);
 }
@@ -347,17 +346,6 @@ cst_segment_dialog_init (CstSegmentDialog *self)
   self->items = g_list_store_new (CST_TYPE_MEMBER_ITEM);
 }
 
-static char *
-format_feature_value (guint    feature,
-                      double   value,
-                      gpointer user_data)
-{
-  CstSegmentDialog *self = user_data;
-  const CstFeatureInfo *info = cst_feature_info_lookup (self->feature_names[feature]);
-
-  return info != NULL ? cst_feature_format_value (info, value) : g_strdup_printf ("%.2f", value);
-}
-
 static GtkWidget *
 build_content (CstSegmentDialog      *self,
                const CstSegmentation *seg,
@@ -371,8 +359,8 @@ build_content (CstSegmentDialog      *self,
   GtkWidget *chart = cst_chart_view_new ();
   GtkWidget *scrolled = gtk_scrolled_window_new ();
   GtkWidget *spinner = gtk_spinner_new ();
-  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(CstDifferenceModel) model = NULL;
+  guint n_bars;
   g_autofree char *size = g_strdup_printf ("%'zu", seg->sizes[segment]);
   g_autofree char *subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s person · %.1f %%",
                                                             "%s people · %.1f %%", seg->sizes[segment]),
@@ -395,25 +383,16 @@ build_content (CstSegmentDialog      *self,
   gtk_widget_set_margin_bottom (box, 18);
   gtk_widget_set_vexpand (box, TRUE);
 
-  for (guint f = 0; f < seg->n_features; f++)
-    g_ptr_array_add (labels, cst_feature_dup_label (seg->feature_names[f]));
-  g_ptr_array_add (labels, NULL);
-  model = cst_difference_model_new (seg->segment_names[segment], segment, seg->n_features,
-                                    (const char * const *) labels->pdata,
-                                    seg->std_diffs + (gsize) segment * seg->n_features);
-  self->feature_names = g_strdupv (seg->feature_names);
-  cst_difference_model_set_means (model, seg->means + (gsize) segment * seg->n_features,
-                                  seg->rest_means + (gsize) segment * seg->n_features,
-                                  format_feature_value, self);
-  cst_chart_view_set_n_items (CST_CHART_VIEW (chart), cst_difference_model_get_n_bars (model));
   /* The eight strongest differences tell the story; the heatmap on the page has them all. */
-  cst_difference_model_set_max_bars (model, 8);
+  model = cst_report_difference_model (seg, segment, 8);
+  n_bars = cst_difference_model_get_n_bars (model);
   gtk_widget_set_size_request (chart, -1, 110 + 26 * MIN (seg->n_features, 8));
   cst_chart_view_set_chart (CST_CHART_VIEW (chart), g_steal_pointer (&model), (GDestroyNotify) cst_difference_model_free,
                             (CstChartPaintFunc) cst_chart_difference_paint,
                             (CstChartHitTestFunc) cst_chart_difference_hit_test,
                             (CstChartSelectFunc) cst_difference_model_set_selected,
                             (CstChartDescribeFunc) cst_chart_difference_describe);
+  cst_chart_view_set_n_items (CST_CHART_VIEW (chart), n_bars);
   gtk_frame_set_child (GTK_FRAME (frame), chart);
   gtk_widget_add_css_class (frame, "chart-frame");
   gtk_box_append (GTK_BOX (box), frame);

@@ -12,6 +12,7 @@
 #include "cst-chart-map.h"
 #include "cst-chart-sizes.h"
 #include "cst-model-panel.h"
+#include "cst-report.h"
 #include "cst-segments-page.h"
 #include "features/cst-features.h"
 
@@ -140,36 +141,12 @@ card_activated_cb (CstSegmentsPage  *self,
   g_signal_emit (self, signals[OPEN_SEGMENT], 0, (guint) gtk_flow_box_child_get_index (child));
 }
 
-/* The heatmap asks the page to write a feature's value: the page knows the units. */
-static char *
-format_feature_value (guint    feature,
-                      double   value,
-                      gpointer user_data)
-{
-  CstSegmentsPage *self = user_data;
-  const CstFeatureInfo *info;
-
-  if (self->segmentation == NULL || feature >= self->segmentation->n_features)
-    return g_strdup ("");
-  info = cst_feature_info_lookup (self->segmentation->feature_names[feature]);
-  return info != NULL ? cst_feature_format_value (info, value) : g_strdup_printf ("%.2f", value);
-}
-
 static void
 update_heatmap (CstSegmentsPage *self)
 {
   const CstSegmentation *seg = self->segmentation;
-  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(CstHeatmapModel) heatmap = NULL;
+  g_autoptr(CstHeatmapModel) heatmap = cst_report_heatmap_model (seg);
 
-  for (guint f = 0; f < seg->n_features; f++)
-    g_ptr_array_add (labels, cst_feature_dup_label (seg->feature_names[f]));
-  g_ptr_array_add (labels, NULL);
-
-  heatmap = cst_heatmap_model_new (seg->k, seg->n_features, (const char * const *) seg->segment_names,
-                                   (const char * const *) labels->pdata, seg->std_diffs);
-  cst_heatmap_model_set_means (heatmap, seg->means, seg->rest_means, format_feature_value, self);
-  cst_heatmap_model_set_title (heatmap, _("How the segments differ"));
   cst_chart_view_set_chart (self->heatmap_view, g_steal_pointer (&heatmap), (GDestroyNotify) cst_heatmap_model_free,
                             (CstChartPaintFunc) cst_chart_heatmap_paint,
                             (CstChartHitTestFunc) cst_chart_heatmap_hit_test,
@@ -184,31 +161,11 @@ static void
 update_kchoice (CstSegmentsPage *self)
 {
   const CstSegmentation *seg = self->segmentation;
-  g_autoptr(CstKChoiceModel) model = NULL;
-  g_autofree guint *ks = NULL;
-  g_autofree double *silhouette = NULL;
-  g_autofree double *stability = NULL;
-  g_autofree double *smallest = NULL;
+  g_autoptr(CstKChoiceModel) model = cst_report_kchoice_model (seg);
 
-  gtk_widget_set_visible (self->kchoice_frame, seg->n_choices > 0);
-  if (seg->n_choices == 0)
+  gtk_widget_set_visible (self->kchoice_frame, model != NULL);
+  if (model == NULL)
     return;
-
-  ks = g_new (guint, seg->n_choices);
-  silhouette = g_new (double, seg->n_choices);
-  stability = g_new (double, seg->n_choices);
-  smallest = g_new (double, seg->n_choices);
-  for (guint i = 0; i < seg->n_choices; i++)
-    {
-      ks[i] = seg->choices[i].k;
-      silhouette[i] = seg->choices[i].silhouette;
-      stability[i] = seg->choices[i].stability;
-      smallest[i] = seg->choices[i].smallest_share;
-    }
-  model = cst_kchoice_model_new (seg->n_choices, ks, silhouette, stability, smallest, seg->k);
-  cst_kchoice_model_set_title (model, _("Choosing the number of segments"));
-  if (seg->reason != NULL)
-    cst_kchoice_model_set_reason (model, seg->reason);
   cst_chart_view_set_chart (self->kchoice_view, g_steal_pointer (&model), (GDestroyNotify) cst_kchoice_model_free,
                             (CstChartPaintFunc) cst_chart_kchoice_paint,
                             (CstChartHitTestFunc) cst_chart_kchoice_hit_test,
@@ -271,14 +228,8 @@ rebuild (CstSegmentsPage *self)
   gtk_label_set_label (self->summary_label, summary_text->str);
 
   {
-    g_autoptr(CstMapModel) map = cst_map_model_new (seg->n_people, seg->x, seg->y, seg->labels, seg->k,
-                                                    (const char * const *) seg->segment_names);
-    g_autoptr(CstSizesModel) sizes = cst_sizes_model_new (seg->k, (const char * const *) seg->segment_names,
-                                                          seg->sizes);
-
-    cst_map_model_set_title (map, _("Segment map"));
-    cst_map_model_set_axis_names (map, _("Component 1"), _("Component 2"));
-    cst_sizes_model_set_title (sizes, _("Segment sizes"));
+    g_autoptr(CstMapModel) map = cst_report_map_model (seg);
+    g_autoptr(CstSizesModel) sizes = cst_report_sizes_model (seg);
 
     cst_chart_view_set_chart (self->map_view, g_steal_pointer (&map), (GDestroyNotify) cst_map_model_free,
                               (CstChartPaintFunc) cst_chart_map_paint,

@@ -9,6 +9,7 @@
 
 #include "cst-import-wizard.h"
 #include "cst-job-bar.h"
+#include "cst-presentation.h"
 #include "io/cst-rejected.h"
 #include "cst-pipeline.h"
 #include "cst-segment-dialog.h"
@@ -169,6 +170,8 @@ update_actions (CstWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-job", busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.present",
+                                 !busy && cst_segments_page_get_segmentation (self->segments_page) != NULL);
   cst_segments_page_set_busy (self->segments_page, busy || self->project_path == NULL);
 }
 
@@ -574,6 +577,18 @@ open_segment_cb (CstWindow *self,
 }
 
 static void
+present_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  CstWindow *self = CST_WINDOW (widget);
+  const CstSegmentation *seg = cst_segments_page_get_segmentation (self->segments_page);
+
+  if (seg != NULL)
+    gtk_window_present (GTK_WINDOW (cst_presentation_new (GTK_WINDOW (self), seg)));
+}
+
+static void
 try_sample_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
@@ -659,9 +674,11 @@ import_action (GtkWidget  *widget,
   chooser = gtk_file_chooser_native_new (_("Import Data"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
                                          _("_Import"), _("_Cancel"));
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
-  gtk_file_filter_set_name (filter, _("CSV files"));
+  gtk_file_filter_set_name (filter, _("CSV and Excel files"));
   gtk_file_filter_add_pattern (filter, "*.csv");
   gtk_file_filter_add_mime_type (filter, "text/csv");
+  gtk_file_filter_add_pattern (filter, "*.xlsx");
+  gtk_file_filter_add_mime_type (filter, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect_object (chooser, "response", G_CALLBACK (import_response_cb), self, G_CONNECT_SWAPPED);
@@ -753,6 +770,8 @@ cst_window_class_init (CstWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-job", NULL, cancel_job_action);
   gtk_widget_class_install_action (widget_class, "win.save-rejected", NULL, save_rejected_action);
+  gtk_widget_class_install_action (widget_class, "win.present", NULL, present_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.present", NULL);
 }
 
 static void

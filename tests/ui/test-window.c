@@ -9,6 +9,7 @@
 #include "cst-application.h"
 #include "cst-pipeline.h"
 #include "cst-import-wizard.h"
+#include "cst-presentation.h"
 #include "cst-segment-dialog.h"
 #include "cst-segments-page.h"
 #include "cst-window.h"
@@ -353,6 +354,42 @@ test_window_import_wizard (void)
 }
 
 static void
+test_window_present (void)
+{
+  CstWindow *window = new_window ();
+  g_autofree char *project = sample_project_path ();
+  g_autoptr(GFile) file = g_file_new_for_path (project);
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  CstPresentation *presentation = NULL;
+  const CstSegmentation *seg;
+
+  g_test_summary ("F5 presents the segments full screen, one slide per segment after an overview");
+  cst_window_open_project (window, file);
+  iterate_until_idle (window, 60);
+  seg = cst_segments_page_get_segmentation (cst_window_get_segments_page (window));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.present", NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (CST_IS_PRESENTATION (toplevel))
+        presentation = CST_PRESENTATION (toplevel);
+    }
+  g_assert_nonnull (presentation);
+  g_assert_cmpuint (cst_presentation_get_n_slides (presentation), ==, seg->k + 1);
+  g_assert_cmpuint (cst_presentation_get_slide (presentation), ==, 0);
+  cst_presentation_go (presentation, 1);
+  cst_presentation_go (presentation, 100);
+  g_assert_cmpuint (cst_presentation_get_slide (presentation), ==, seg->k);
+  for (guint i = 0; i < 20 && g_main_context_pending (NULL); i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  gtk_window_destroy (GTK_WINDOW (presentation));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
 test_window_cancel (void)
 {
   CstWindow *window = new_window ();
@@ -439,6 +476,7 @@ main (int   argc,
   g_test_add_func ("/cst/window/reopen", test_window_reopen);
   g_test_add_func ("/cst/window/segment-detail", test_window_segment_detail);
   g_test_add_func ("/cst/window/import-wizard", test_window_import_wizard);
+  g_test_add_func ("/cst/window/present", test_window_present);
   status = g_test_run ();
 
   g_clear_object (&app);
