@@ -354,6 +354,164 @@ cst_pipeline_create_from_plans (const char                   *project_path,
                         progress, progress_data, error);
 }
 
+/* "22 November 2026" from a stored ISO 8601 time; the text itself when it does not read. */
+static char *
+format_import_date (const char *imported_at)
+{
+  g_autoptr(GDateTime) time = imported_at != NULL ? g_date_time_new_from_iso8601 (imported_at, NULL) : NULL;
+  g_autoptr(GDateTime) local = time != NULL ? g_date_time_to_local (time) : NULL;
+
+  if (local == NULL)
+    return g_strdup (imported_at != NULL ? imported_at : "");
+  /* Translators: the date a file was imported, see g_date_time_format() */
+  return g_date_time_format (local, _("%-d %B %Y"));
+}
+
+/* Refuses, before anything changes, a plan whose file is in the project already or is chosen
+ * twice: importing the same bytes again would only add the same rows again. */
+static gboolean
+check_not_imported (CstStore               *store,
+                    CstImportPlan * const  *plans,
+                    guint                   n_plans,
+                    GCancellable           *cancellable,
+                    GError                **error)
+{
+  g_autoptr(GHashTable) chosen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < n_plans; i++)
+    {
+      g_autofree char *hash = NULL;
+      g_autofree char *imported_at = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      hash = cst_import_plan_dup_content_hash (plans[i], error);
+      if (hash == NULL)
+        return FALSE;
+      if (cst_store_find_source_by_hash (store, hash, &imported_at) >= 0)
+        {
+          g_autofree char *date = format_import_date (imported_at);
+
+          g_set_error (error, CST_IMPORT_ERROR, CST_IMPORT_ERROR_ALREADY_IMPORTED,
+                       _("“%s” is already in this project (imported on %s)"),
+                       plans[i]->display_name, date);
+          return FALSE;
+        }
+      if (!g_hash_table_add (chosen, g_steal_pointer (&hash)))
+        {
+          g_set_error (error, CST_IMPORT_ERROR, CST_IMPORT_ERROR_ALREADY_IMPORTED,
+                       _("“%s” was chosen twice: the same file can be added only once"),
+                       plans[i]->display_name);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * cst_pipeline_add_plans:
+ * @project_path: an existing project
+ * @plans: (array length=n_plans): how to read each file, as the import wizard set it up;
+ *   each must validate (cst_import_plan_validate())
+ * @n_plans: at least one
+ * @summary: (out caller-allocates): the project's counts after the import (sources, rows,
+ *   records, people, segments), with `n_added_rows` and `n_skipped_seen` for this call
+ *
+ * Adds files to an existing project, then matches people and segments again. A file whose
+ * bytes are in the project already (or that is chosen twice) is refused with
+ * %CST_IMPORT_ERROR_ALREADY_IMPORTED before anything changes, so the window can ask the user.
+ * Every other file is imported with `skip_seen_rows`: a newer export of a source already in
+ * the project appends only the rows not seen yet.
+ *
+ * Each file is imported in its own transaction: when a later file fails or the job is
+ * cancelled, the files before it stay imported, and the project is matched and segmented
+ * again on the next run.
+ *
+ * Cost: hashes every file once before importing and once while importing; otherwise as
+ * cst_pipeline_create_from_plans().
+ */
+gboolean
+cst_pipeline_add_plans (const char                   *project_path,
+                        CstImportPlan * const        *plans,
+                        guint                         n_plans,
+                        const CstSegmentationOptions *options,
+                        CstPipelineSummary           *summary,
+                        GCancellable                 *cancellable,
+                        CstProgressFunc               progress,
+                        gpointer                      progress_data,
+                        GError                      **error)
+{
+  g_autoptr(CstStore) store = NULL;
+  g_autoptr(GArray) sources = NULL;
+  CstProgressStage import_stage = { progress, progress_data, 0.0, 0.45 };
+  CstProgressStage identity_stage = { progress, progress_data, 0.45, 0.15 };
+  CstProgressStage segment_stage = { progress, progress_data, 0.60, 0.40 };
+  gint64 start;
+
+  g_return_val_if_fail (project_path != NULL, FALSE);
+  g_return_val_if_fail (plans != NULL && n_plans > 0, FALSE);
+  g_return_val_if_fail (summary != NULL, FALSE);
+
+  for (guint i = 0; i < n_plans; i++)
+    if (!cst_import_plan_validate (plans[i], error))
+      return FALSE;
+
+  /* Only an existing project: cst_store_open() would make a new one. */
+  if (!g_file_test (project_path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autofree char *display = g_filename_display_name (project_path);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("The project “%s” does not exist"), display);
+      return FALSE;
+    }
+  store = cst_store_open (project_path, error);
+  if (store == NULL)
+    return FALSE;
+
+  if (!check_not_imported (store, plans, n_plans, cancellable, error))
+    return FALSE;
+
+  start = g_get_monotonic_time ();
+  summary->n_added_rows = summary->n_skipped_seen = 0;
+  for (guint i = 0; i < n_plans; i++)
+    {
+      g_autoptr(CstImportPlan) plan = cst_import_plan_copy (plans[i]);
+      CstImportReport report = { 0 };
+      CstProgressStage file_stage = {
+        progress, progress_data,
+        import_stage.start + import_stage.span * i / n_plans, import_stage.span / n_plans
+      };
+
+      plan->skip_seen_rows = TRUE;
+      if (!cst_import_file (store, plan, &report, cancellable, cst_progress_stage_report, &file_stage, error))
+        return FALSE;
+      summary->n_added_rows += report.n_rows;
+      summary->n_skipped_seen += report.n_skipped_seen;
+    }
+  summary->seconds_import = seconds_since (start);
+
+  sources = cst_store_list_sources (store, error);
+  if (sources == NULL)
+    return FALSE;
+  summary->n_sources = sources->len;
+  summary->n_rows = summary->n_rejected = 0;
+  for (guint i = 0; i < sources->len; i++)
+    {
+      const CstSourceInfo *info = &g_array_index (sources, CstSourceInfo, i);
+
+      summary->n_rows += info->n_rows;
+      summary->n_rejected += info->n_rejected;
+    }
+  g_clear_pointer (&summary->sources, g_array_unref);
+  summary->sources = g_steal_pointer (&sources);
+
+  if (!segment_store (store, options, summary, cancellable, &identity_stage, &segment_stage, error))
+    return FALSE;
+  cst_progress_report (progress, progress_data, 1.0, NULL);
+  return TRUE;
+}
+
 /**
  * cst_pipeline_segment:
  *

@@ -27,6 +27,8 @@ typedef struct
   GArray          *sources;        /* CstSourceInfo, owned; filled by cst_pipeline_load() */
   CstSegmentation *segmentation;   /* owned */
   char            *note;           /* owned: why there are no segments, when there are none */
+  gsize            n_added_rows;   /* cst_pipeline_add_plans(): rows appended by this call */
+  gsize            n_skipped_seen; /* cst_pipeline_add_plans(): rows seen before, not added */
 } CstPipelineSummary;
 
 gboolean cst_pipeline_create_sample (const char                   *project_path,
@@ -54,6 +56,15 @@ gboolean cst_pipeline_create_from_plans (const char                   *project_p
                                          CstProgressFunc               progress,
                                          gpointer                      progress_data,
                                          GError                      **error);
+gboolean cst_pipeline_add_plans     (const char                   *project_path,
+                                     CstImportPlan * const        *plans,
+                                     guint                         n_plans,
+                                     const CstSegmentationOptions *options,
+                                     CstPipelineSummary           *summary,
+                                     GCancellable                 *cancellable,
+                                     CstProgressFunc               progress,
+                                     gpointer                      progress_data,
+                                     GError                      **error);
 gboolean cst_pipeline_segment       (const char                   *project_path,
                                      const CstSegmentationOptions *options,
                                      CstPipelineSummary           *summary,

@@ -23,6 +23,7 @@ typedef enum
 {
   JOB_SAMPLE,
   JOB_IMPORT,
+  JOB_ADD,
   JOB_SEGMENT,
   JOB_LOAD,
 } JobKind;
@@ -129,6 +130,11 @@ job_thread (GTask        *task,
                                              &data->options, summary, cancellable, cst_job_progress,
                                              data->job, &error);
       break;
+    case JOB_ADD:
+      ok = cst_pipeline_add_plans (data->project_path, (CstImportPlan * const *) data->plans->pdata,
+                                   data->plans->len, &data->options, summary, cancellable,
+                                   cst_job_progress, data->job, &error);
+      break;
     case JOB_SEGMENT:
       ok = cst_pipeline_segment (data->project_path, &data->options, summary, cancellable,
                                  cst_job_progress, data->job, &error);
@@ -157,6 +163,8 @@ job_thread (GTask        *task,
   loaded.seconds_identity = summary->seconds_identity;
   loaded.seconds_segment = summary->seconds_segment;
   loaded.note = g_steal_pointer (&summary->note);
+  loaded.n_added_rows = summary->n_added_rows;
+  loaded.n_skipped_seen = summary->n_skipped_seen;
   summary_free (summary);
   g_task_return_pointer (task, g_memdup2 (&loaded, sizeof loaded), summary_free);
 }
@@ -476,6 +484,26 @@ report_import (CstWindow                *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Files added to a project: how many rows are new, and how many it already held. */
+static void
+report_added (CstWindow                *self,
+              const CstPipelineSummary *summary)
+{
+  g_autofree char *added = format_count (summary->n_added_rows);
+  g_autofree char *seen = format_count (summary->n_skipped_seen);
+  g_autofree char *text = NULL;
+
+  if (summary->n_skipped_seen > 0)
+    /* Translators: "120 rows added, 40,225 already in the project" */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s row added, %s already in the project",
+                                         "%s rows added, %s already in the project", summary->n_added_rows),
+                            added, seen);
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s row added", "%s rows added", summary->n_added_rows),
+                            added);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
 static void
 job_done_cb (GObject      *source,
              GAsyncResult *result,
@@ -496,7 +524,12 @@ job_done_cb (GObject      *source,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Stopped. Nothing was changed.")));
       else
-        show_error (self, data->kind == JOB_LOAD ? _("Could Not Open the Project") : _("Something Went Wrong"), error);
+        show_error (self,
+                    data->kind == JOB_LOAD ? _("Could Not Open the Project")
+                    : data->kind == JOB_ADD ? _("Could Not Add the Files")
+                    : data->kind == JOB_IMPORT ? _("Could Not Import the Files")
+                    : _("Something Went Wrong"),
+                    error);
       update_actions (self);
       return;
     }
@@ -506,6 +539,8 @@ job_done_cb (GObject      *source,
   remember_project (self, self->project_path);
   if (data->kind == JOB_IMPORT)
     report_import (self, summary);
+  else if (data->kind == JOB_ADD)
+    report_added (self, summary);
   g_debug ("Job finished: sample %.2f s, import %.2f s, people %.2f s, segments %.2f s",
            summary->seconds_sample, summary->seconds_import, summary->seconds_identity, summary->seconds_segment);
   show_summary (self, summary);
@@ -898,34 +933,102 @@ cst_window_import_files (CstWindow  *self,
   start_job (self, data, _("Importing data"));
 }
 
+static GPtrArray *
+copy_plans (CstImportWizard *wizard)
+{
+  GPtrArray *plans = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_import_plan_free);
+
+  for (guint i = 0; i < cst_import_wizard_get_n_plans (wizard); i++)
+    g_ptr_array_add (plans, cst_import_plan_copy (cst_import_wizard_get_plan (wizard, i)));
+  return plans;
+}
+
 static void
-wizard_import_cb (CstWindow       *self,
-                  CstImportWizard *wizard)
+import_as_new_project (CstWindow *self,
+                       GPtrArray *plans)
 {
   g_autofree char *dir = projects_dir ();
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%d %H.%M.%S");
-  g_autofree char *base = NULL;
+  g_autofree char *base = g_strdup (((CstImportPlan *) g_ptr_array_index (plans, 0))->display_name);
   g_autofree char *name = NULL;
   JobData *data;
   char *dot;
 
-  if (self->job != NULL || cst_import_wizard_get_n_plans (wizard) == 0)
-    return;
-
   g_mkdir_with_parents (dir, 0700);
   data = job_data_new (self, JOB_IMPORT);
-  data->plans = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_import_plan_free);
-  for (guint i = 0; i < cst_import_wizard_get_n_plans (wizard); i++)
-    g_ptr_array_add (data->plans, cst_import_plan_copy (cst_import_wizard_get_plan (wizard, i)));
-
-  base = g_strdup (cst_import_wizard_get_plan (wizard, 0)->display_name);
+  data->plans = g_ptr_array_ref (plans);
   if ((dot = strrchr (base, '.')) != NULL)
     *dot = '\0';
   name = g_strdup_printf ("%s %s.constellate", base, stamp);
   data->project_path = g_build_filename (dir, name, NULL);
-  gtk_window_destroy (GTK_WINDOW (wizard));
   start_job (self, data, _("Importing data"));
+}
+
+static void
+add_to_project (CstWindow *self,
+                GPtrArray *plans)
+{
+  JobData *data = job_data_new (self, JOB_ADD);
+
+  data->plans = g_ptr_array_ref (plans);
+  data->project_path = g_strdup (self->project_path);
+  start_job (self, data, _("Adding data"));
+}
+
+static void
+add_or_new_response_cb (AdwMessageDialog *dialog,
+                        const char       *response,
+                        CstWindow        *self)
+{
+  GPtrArray *plans = g_object_get_data (G_OBJECT (dialog), "plans");
+
+  if (self->job != NULL)
+    return;
+  if (g_str_equal (response, "add"))
+    add_to_project (self, plans);
+  else if (g_str_equal (response, "new"))
+    import_as_new_project (self, plans);
+}
+
+/* With a project open, the files can join it (people and segments are found again, rows seen
+ * before are not added twice) or start a new project. */
+static void
+wizard_import_cb (CstWindow       *self,
+                  CstImportWizard *wizard)
+{
+  g_autoptr(GPtrArray) plans = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *add = NULL;
+  AdwMessageDialog *dialog;
+
+  if (self->job != NULL || cst_import_wizard_get_n_plans (wizard) == 0)
+    return;
+
+  plans = copy_plans (wizard);
+  gtk_window_destroy (GTK_WINDOW (wizard));
+
+  if (self->project_path == NULL)
+    {
+      import_as_new_project (self, plans);
+      return;
+    }
+
+  name = g_filename_display_basename (self->project_path);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Add to This Project?"), NULL));
+  adw_message_dialog_format_body (dialog,
+                                  _("The files can join “%s”: its people and segments are then found again, and "
+                                    "rows it already holds are not added twice. Or they can start a new project."),
+                                  name);
+  /* Translators: a button; %s is the project's file name */
+  add = g_strdup_printf (_("_Add to “%s”"), name);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "new", _("_New Project"), "add", add, NULL);
+  adw_message_dialog_set_response_appearance (dialog, "add", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "add");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "plans", g_steal_pointer (&plans), (GDestroyNotify) g_ptr_array_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (add_or_new_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /**

@@ -808,6 +808,214 @@ test_import_plan_pipeline (Fixture       *f,
   g_remove (by_files);
 }
 
+/* Counts of a project, to see that a refused import changed nothing. */
+typedef struct
+{
+  guint  n_sources;
+  gint64 n_records;
+  gint64 identity_run;
+  gint64 segment_run;
+} ProjectState;
+
+static ProjectState
+read_state (const char *project)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstStore) store = cst_store_open (project, &error);
+  g_autoptr(GArray) sources = NULL;
+  g_autoptr(CstSegmentation) seg = NULL;
+  ProjectState state = { 0 };
+
+  g_assert_no_error (error);
+  sources = cst_store_list_sources (store, &error);
+  g_assert_no_error (error);
+  state.n_sources = sources->len;
+  state.n_records = cst_store_count_records (store);
+  state.identity_run = cst_store_get_latest_identity_run (store, NULL);
+  seg = cst_store_load_latest_segmentation (store, &error);
+  g_assert_no_error (error);
+  state.segment_run = seg != NULL ? seg->run_id : -1;
+  return state;
+}
+
+/* The same file again is refused before anything changes; a newer export of the same source
+ * (the same rows and three new ones, so different bytes) appends exactly the new rows. */
+static void
+test_import_plan_add_again (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *project = g_build_filename (f->dir, "add.constellate", NULL);
+  g_autofree char *contacts = g_build_filename (f->dir, CST_SAMPLE_CONTACTS_FILE, NULL);
+  g_autofree char *orders = g_build_filename (f->dir, CST_SAMPLE_ORDERS_FILE, NULL);
+  g_autofree char *engagement = g_build_filename (f->dir, CST_SAMPLE_ENGAGEMENT_FILE, NULL);
+  g_autofree char *truth = g_build_filename (f->dir, CST_SAMPLE_TRUTH_FILE, NULL);
+  g_autofree char *newer = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *expected_hash = NULL;
+  g_autofree char *imported_at = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GString) newer_text = NULL;
+  const char *files[] = { contacts, orders, engagement, NULL };
+  g_autoptr(GPtrArray) plans = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_import_plan_free);
+  g_autoptr(CstImportPlan) again = NULL;
+  g_autoptr(CstImportPlan) newer_plan = NULL;
+  g_autoptr(GError) error = NULL;
+  CstSampleOptions sample;
+  CstSegmentationOptions options;
+  CstPipelineSummary created = { 0 }, added = { 0 };
+  ProjectState before, after;
+  gsize length = 0, n_order_rows = 0;
+  guint n_lines;
+
+  cst_sample_options_init (&sample);
+  sample.n_people = 400;
+  g_assert_true (cst_sample_write (f->dir, &sample, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_remove (truth);
+
+  cst_segmentation_options_init (&options);
+  options.k = 3;
+  for (guint i = 0; files[i] != NULL; i++)
+    {
+      g_ptr_array_add (plans, cst_import_plan_new (files[i], NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (cst_pipeline_create_from_plans (project, (CstImportPlan * const *) plans->pdata, plans->len,
+                                                 &options, &created, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (created.segmentation);
+
+  /* Each source keeps the SHA-256 of its file's bytes. */
+  g_assert_true (g_file_get_contents (orders, &text, &length, &error));
+  g_assert_no_error (error);
+  expected_hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) text, length);
+  hash = cst_import_plan_dup_content_hash (g_ptr_array_index (plans, 1), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hash, ==, expected_hash);
+  {
+    g_autoptr(CstStore) store = cst_store_open (project, &error);
+
+    g_assert_no_error (error);
+    /* The sources are numbered in the order of the plans: the orders file is the second. */
+    g_assert_cmpint (cst_store_find_source_by_hash (store, hash, &imported_at), ==, 2);
+  }
+  g_assert_nonnull (imported_at);
+
+  /* The same file again: refused, naming it, and the project is as it was. */
+  before = read_state (project);
+  again = cst_import_plan_new (orders, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (cst_pipeline_add_plans (project, &again, 1, &options, &added, NULL, NULL, NULL, &error));
+  g_assert_error (error, CST_IMPORT_ERROR, CST_IMPORT_ERROR_ALREADY_IMPORTED);
+  g_assert_nonnull (strstr (error->message, CST_SAMPLE_ORDERS_FILE));
+  g_assert_nonnull (strstr (error->message, "is already in this project (imported on "));
+  g_clear_error (&error);
+  after = read_state (project);
+  g_assert_cmpuint (after.n_sources, ==, before.n_sources);
+  g_assert_cmpint (after.n_records, ==, before.n_records);
+  g_assert_cmpint (after.identity_run, ==, before.identity_run);
+  g_assert_cmpint (after.segment_run, ==, before.segment_run);
+
+  /* A newer export: every old row, then three new orders (copies of the last three with other
+   * order numbers). */
+  lines = g_strsplit (text, "\n", -1);
+  n_lines = g_strv_length (lines);
+  if (n_lines > 0 && lines[n_lines - 1][0] == '\0')
+    n_lines--;
+  n_order_rows = n_lines - 1;
+  newer_text = g_string_new (text);
+  for (guint i = n_lines - 3; i < n_lines; i++)
+    {
+      g_assert_cmpint (lines[i][0], ==, '#');
+      g_string_append_printf (newer_text, "#9%s\n", lines[i] + 2);
+    }
+  newer = g_build_filename (f->dir, "shop-orders-newer.csv", NULL);
+  g_assert_true (g_file_set_contents (newer, newer_text->str, newer_text->len, &error));
+  g_assert_no_error (error);
+
+  newer_plan = cst_import_plan_new (newer, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (newer_plan->skip_seen_rows);
+  g_assert_true (cst_pipeline_add_plans (project, &newer_plan, 1, &options, &added, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (added.n_added_rows, ==, 3);
+  g_assert_cmpuint (added.n_skipped_seen, ==, n_order_rows);
+  g_assert_cmpuint (added.n_sources, ==, 4);
+  g_assert_cmpuint (added.n_rows, ==, created.n_rows + 3);
+  g_assert_cmpuint (added.n_records, ==, created.n_records + 3);
+  g_assert_nonnull (added.segmentation);
+
+  after = read_state (project);
+  g_assert_cmpuint (after.n_sources, ==, before.n_sources + 1);
+  g_assert_cmpint (after.n_records, ==, before.n_records + 3);
+  g_assert_cmpint (after.identity_run, >, before.identity_run);
+  g_assert_cmpint (after.segment_run, >, before.segment_run);
+  g_assert_cmpint (added.segmentation->run_id, ==, after.segment_run);
+
+  /* The newer export is now known by its own bytes too. */
+  {
+    g_autoptr(CstStore) store = cst_store_open (project, &error);
+    g_autofree char *newer_hash = cst_import_plan_dup_content_hash (newer_plan, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (cst_store_find_source_by_hash (store, newer_hash, NULL), ==,
+                     g_array_index (added.sources, CstSourceInfo, 3).id);
+  }
+
+  cst_pipeline_summary_clear (&created);
+  cst_pipeline_summary_clear (&added);
+  g_remove (contacts);
+  g_remove (orders);
+  g_remove (engagement);
+  g_remove (newer);
+  g_remove (project);
+}
+
+/* A plan copy keeps skip_seen_rows, and a plain import without it stores a seen row again. */
+static void
+test_import_plan_skip_seen_rows (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autofree char *first = write_file (f, "a.csv", "email,first_name\na@example.com,Ann\nb@example.com,Bo\n", NULL, FALSE);
+  g_autofree char *second = write_file (f, "b.csv", "email,first_name\na@example.com,Ann\nb@example.com,Bo\nc@example.com,Cy\n", NULL, FALSE);
+  g_autofree char *other_header = write_file (f, "c.csv", "email,name\na@example.com,Ann\n", NULL, FALSE);
+  g_autoptr(CstImportPlan) plan = NULL;
+  g_autoptr(CstImportPlan) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  CstImportReport report = { 0 };
+
+  plan = cst_import_plan_new (first, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (cst_import_file (f->store, plan, &report, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.n_rows, ==, 2);
+  g_assert_cmpuint (report.n_skipped_seen, ==, 0);
+  g_clear_pointer (&plan, cst_import_plan_free);
+
+  plan = cst_import_plan_new (second, NULL, &error);
+  g_assert_no_error (error);
+  plan->skip_seen_rows = TRUE;
+  copy = cst_import_plan_copy (plan);
+  g_assert_true (copy->skip_seen_rows);
+  g_assert_true (cst_import_file (f->store, copy, &report, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.n_rows, ==, 1);
+  g_assert_cmpuint (report.n_imported, ==, 1);
+  g_assert_cmpuint (report.n_skipped_seen, ==, 2);
+  g_assert_cmpint (cst_store_count_records (f->store), ==, 3);
+
+  /* Another header is another source: its rows are new even when their text is not. */
+  g_clear_pointer (&plan, cst_import_plan_free);
+  plan = cst_import_plan_new (other_header, NULL, &error);
+  g_assert_no_error (error);
+  plan->skip_seen_rows = TRUE;
+  g_assert_true (cst_import_file (f->store, plan, &report, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.n_rows, ==, 1);
+  g_assert_cmpuint (report.n_skipped_seen, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -829,6 +1037,8 @@ main (int   argc,
   ADD ("rejected-csv", test_import_plan_rejected_csv);
   ADD ("telco", test_import_plan_telco);
   ADD ("pipeline", test_import_plan_pipeline);
+  ADD ("add-again", test_import_plan_add_again);
+  ADD ("skip-seen-rows", test_import_plan_skip_seen_rows);
 
 #undef ADD
 

@@ -349,6 +349,43 @@ test_window_import_wizard (void)
   g_assert_true (cst_window_has_project (window));
   g_assert_cmpuint (cst_segments_page_get_n_cards (cst_window_get_segments_page (window)), >=, 2);
 
+  /* The same file again, now with a project open: asked, "Add", and refused as already there,
+   * with the project unchanged. */
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    AdwMessageDialog *dialog = NULL;
+
+    wizard = cst_window_open_import_wizard (window, &file, 1);
+    deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+    while (cst_import_wizard_is_reading (wizard) && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    g_signal_emit_by_name (find_button (GTK_WIDGET (wizard), NULL), "clicked");
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+        if (ADW_IS_MESSAGE_DIALOG (toplevel))
+          dialog = ADW_MESSAGE_DIALOG (toplevel);
+      }
+    g_assert_nonnull (dialog);
+    adw_message_dialog_response (dialog, "add");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    iterate_until_idle (window, 60);
+    g_assert_true (cst_window_has_project (window));
+    /* The refusal is shown in a dialog of its own. */
+    dialog = NULL;
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+        if (ADW_IS_MESSAGE_DIALOG (toplevel))
+          dialog = ADW_MESSAGE_DIALOG (toplevel);
+      }
+    g_assert_nonnull (dialog);
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "already in this project"));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
   cst_test_remove_dir (dir);
 }

@@ -852,7 +852,9 @@ import_rows (CstStore             *store,
   Reading reading = { .plan = plan, .scratch = scratch, .n_expected = plan->n_columns };
   gint64 start = g_get_monotonic_time ();
   gint64 source_id;
-  gsize n_rows = 0, n_rejected = 0;
+  gsize n_rows = 0, n_rejected = 0, n_read = 0, n_skipped = 0;
+  g_autofree char *content_hash = NULL;
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   int order_date, event_time;
 
   for (guint r = 0; r < CST_N_ROLES; r++)
@@ -891,11 +893,17 @@ import_rows (CstStore             *store,
 
   cst_progress_report (progress, progress_data, 0.0, message);
 
+  /* The file's own bytes (the workbook, not its temporary CSV) identify it. Hashing them is a
+   * second streaming pass, before the transaction, so the database is not held locked by it. */
+  content_hash = cst_import_plan_dup_content_hash (plan, error);
+  if (content_hash == NULL)
+    return FALSE;
+
   if (!cst_store_begin (store, error))
     return FALSE;
   source_id = cst_store_add_source (store, plan->display_name, plan->path, source_kind,
                                     (const char * const *) plan->column_names, error);
-  if (source_id < 0)
+  if (source_id < 0 || !cst_store_set_source_content_hash (store, source_id, content_hash, error))
     goto fail;
 
   while (cst_csv_reader_next (reader, &local_error))
@@ -913,27 +921,44 @@ import_rows (CstStore             *store,
       g_autofree char *reason = NULL;
       g_autofree char *column_name = NULL;
       const char *raw;
+      const char *row_hash;
       gsize raw_length;
+      gboolean seen = FALSE;
 
-      n_rows++;
-      record.row_number = n_rows;
+      /* Row numbers are positions in the file, so a newer export's rows keep theirs even when
+       * the rows before them were seen already and skipped. */
+      n_read++;
+      record.row_number = n_read;
       raw = cst_csv_reader_get_raw (reader, &raw_length);
-      if (!cst_store_add_raw_row (store, source_id, n_rows, cst_csv_reader_get_line (reader),
-                                  raw, raw_length, error))
-        goto fail;
+      g_checksum_reset (checksum);
+      g_checksum_update (checksum, (const guchar *) raw, raw_length);
+      row_hash = g_checksum_get_string (checksum);
 
-      reason = parse_row (&reading, reader, &record, &column_name);
-      if (reason != NULL)
+      if (plan->skip_seen_rows &&
+          !cst_store_has_seen_row (store, source_id, row_hash, &seen, error))
+        goto fail;
+      if (seen)
+        n_skipped++;
+      else
         {
-          n_rejected++;
-          if (!cst_store_add_rejected_row (store, source_id, n_rows, column_name, reason, error))
+          n_rows++;
+          if (!cst_store_add_raw_row_with_hash (store, source_id, n_read, cst_csv_reader_get_line (reader),
+                                                raw, raw_length, row_hash, error))
             goto fail;
-        }
-      else if (!cst_store_add_record (store, &record, error))
-        goto fail;
-      g_ptr_array_set_size (scratch, 0);
 
-      if ((n_rows % CHECK_INTERVAL) == 0)
+          reason = parse_row (&reading, reader, &record, &column_name);
+          if (reason != NULL)
+            {
+              n_rejected++;
+              if (!cst_store_add_rejected_row (store, source_id, n_read, column_name, reason, error))
+                goto fail;
+            }
+          else if (!cst_store_add_record (store, &record, error))
+            goto fail;
+          g_ptr_array_set_size (scratch, 0);
+        }
+
+      if ((n_read % CHECK_INTERVAL) == 0)
         {
           if (g_cancellable_set_error_if_cancelled (cancellable, error))
             goto fail;
@@ -947,7 +972,8 @@ import_rows (CstStore             *store,
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     goto fail;
-  if (n_rows == 0)
+  /* A newer export whose rows were all seen before is no error: it adds an empty source. */
+  if (n_read == 0)
     {
       g_set_error (error, CST_IMPORT_ERROR, CST_IMPORT_ERROR_EMPTY,
                    _("“%s” has column names but no rows below them: there is nothing to import"),
@@ -966,6 +992,7 @@ import_rows (CstStore             *store,
       report->n_rows = n_rows;
       report->n_imported = n_rows - n_rejected;
       report->n_rejected = n_rejected;
+      report->n_skipped_seen = n_skipped;
       report->seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
     }
   cst_progress_report (progress, progress_data, 1.0, message);
@@ -1231,6 +1258,51 @@ no_person:
 }
 
 /**
+ * cst_import_plan_dup_content_hash:
+ * @self: a plan
+ * @error: return location for a #GError naming the file
+ *
+ * Computes the SHA-256 of the bytes of the plan's file (of the workbook itself for an Excel
+ * file, not of its temporary CSV): the same bytes give the same hash, so a file imported
+ * before can be recognised (cst_store_find_source_by_hash()).
+ *
+ * Cost: one streaming pass over the file in 64 KiB blocks, constant memory.
+ *
+ * Returns: (transfer full) (nullable): the hash as 64 lower-case hex digits, or %NULL with
+ *   @error set
+ */
+char *
+cst_import_plan_dup_content_hash (const CstImportPlan  *self,
+                                  GError              **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(GChecksum) checksum = NULL;
+  g_autofree guchar *buffer = NULL;
+  gssize n;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  file = g_file_new_for_path (self->path);
+  stream = g_file_read (file, NULL, error);
+  if (stream == NULL)
+    {
+      name_file_in_error (error, self->display_name);
+      return NULL;
+    }
+  checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  buffer = g_malloc (64 * 1024);
+  while ((n = g_input_stream_read (G_INPUT_STREAM (stream), buffer, 64 * 1024, NULL, error)) > 0)
+    g_checksum_update (checksum, buffer, n);
+  if (n < 0)
+    {
+      name_file_in_error (error, self->display_name);
+      return NULL;
+    }
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+/**
  * cst_import_plan_copy:
  * @self: a plan
  *
@@ -1243,6 +1315,7 @@ cst_import_plan_copy (const CstImportPlan *self)
 
   g_return_val_if_fail (self != NULL, NULL);
 
+  /* Plain fields, skip_seen_rows among them, come with the block. */
   copy = g_memdup2 (self, sizeof *self);
   copy->path = g_strdup (self->path);
   copy->display_name = g_strdup (self->display_name);
@@ -1291,7 +1364,13 @@ cst_import_plan_free (CstImportPlan *self)
  * and listed with its column and reason, never silently dropped or bent. On a plan that does
  * not validate, a broken file, a database error or cancellation nothing is changed.
  *
- * Cost: one pass over the file, constant memory.
+ * The source keeps the SHA-256 of the file's bytes and each raw row the SHA-256 of its text.
+ * With `skip_seen_rows`, a row that an earlier source with the same column names already holds
+ * is skipped and counted in `n_skipped_seen`: importing a newer export of the same source
+ * appends only the rows not seen yet.
+ *
+ * Cost: one pass over the file to hash it and one to read it, constant memory; with
+ * `skip_seen_rows` an index lookup per row.
  *
  * Returns: %TRUE on success
  */

@@ -34,6 +34,8 @@ typedef struct
   char           *csv_path;         /* (nullable): for an Excel workbook, the temporary CSV of
                                      * its sheet, read instead of @path; shared by copies of the
                                      * plan and deleted with the last of them */
+  gboolean        skip_seen_rows;   /* skip rows an earlier source with the same header holds
+                                     * (a newer export of the same source); FALSE by default */
 } CstImportPlan;
 
 CstImportPlan *cst_import_plan_new           (const char             *path,
@@ -51,6 +53,8 @@ void           cst_import_plan_set_date_format (CstImportPlan        *self,
                                               guint                   column,
                                               CstDateFormat           format);
 gboolean       cst_import_plan_validate      (const CstImportPlan    *self,
+                                              GError                **error);
+char          *cst_import_plan_dup_content_hash (const CstImportPlan *self,
                                               GError                **error);
 CstImportPlan *cst_import_plan_copy          (const CstImportPlan    *self);
 void           cst_import_plan_free          (CstImportPlan          *self);

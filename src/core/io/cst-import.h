@@ -15,6 +15,7 @@ typedef enum
   CST_IMPORT_ERROR_EMPTY,
   CST_IMPORT_ERROR_MISSING_COLUMN,
   CST_IMPORT_ERROR_UNSUPPORTED,
+  CST_IMPORT_ERROR_ALREADY_IMPORTED,
 } CstImportError;
 
 typedef struct
@@ -25,6 +26,8 @@ typedef struct
   gsize         n_imported;  /* rows whose values could be read */
   gsize         n_rejected;  /* rows kept only raw, each with its reason */
   double        seconds;
+  gsize         n_skipped_seen;  /* rows of an earlier export of the same source, not stored
+                                  * again (CstImportPlan.skip_seen_rows); not in n_rows */
 } CstImportReport;
 
 GQuark   cst_import_error_quark (void);

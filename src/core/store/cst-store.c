@@ -492,6 +492,137 @@ cst_store_add_raw_row (CstStore    *self,
   return step_done (self, stmt, error);
 }
 
+/**
+ * cst_store_add_raw_row_with_hash:
+ * @row_hash: (nullable): the SHA-256 of @raw in hex, for recognising the row in a newer
+ *   export of the same source (cst_store_has_seen_row())
+ *
+ * Like cst_store_add_raw_row(), keeping the row's hash with it.
+ */
+gboolean
+cst_store_add_raw_row_with_hash (CstStore    *self,
+                                 gint64       source_id,
+                                 gint64       row_number,
+                                 gint64       line,
+                                 const char  *raw,
+                                 gsize        length,
+                                 const char  *row_hash,
+                                 GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO raw_rows (source_id, row_number, line, raw, row_hash) "
+                                "VALUES (?1, ?2, ?3, ?4, ?5)",
+                                error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, source_id);
+  sqlite3_bind_int64 (stmt, 2, row_number);
+  sqlite3_bind_int64 (stmt, 3, line);
+  sqlite3_bind_text (stmt, 4, raw, length, SQLITE_STATIC);
+  bind_text_or_null (stmt, 5, row_hash);
+  return step_done (self, stmt, error);
+}
+
+/**
+ * cst_store_has_seen_row:
+ * @source_id: the source being imported; its header must be stored already
+ * @row_hash: the SHA-256 of the row's raw text, in hex
+ * @seen: (out): whether an earlier source with exactly the same header holds the row
+ *
+ * Tells whether a row was imported before from an earlier export of the same source, that is
+ * a source older than @source_id with the same column names in the same order. Rows imported
+ * before schema version 3 have no hash and are never seen.
+ *
+ * Cost: one index lookup on the row hash.
+ *
+ * Returns: %TRUE on success, with @seen set
+ */
+gboolean
+cst_store_has_seen_row (CstStore    *self,
+                        gint64       source_id,
+                        const char  *row_hash,
+                        gboolean    *seen,
+                        GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT 1 FROM raw_rows r JOIN sources s ON s.id = r.source_id "
+                                "WHERE r.row_hash = ?2 AND s.id < ?1 "
+                                "AND s.header = (SELECT header FROM sources WHERE id = ?1) LIMIT 1",
+                                error);
+  int rc;
+
+  g_return_val_if_fail (row_hash != NULL, FALSE);
+  g_return_val_if_fail (seen != NULL, FALSE);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, source_id);
+  sqlite3_bind_text (stmt, 2, row_hash, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_sqlite_error (self, rc, error);
+  *seen = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+/**
+ * cst_store_set_source_content_hash:
+ * @sha256: the SHA-256 of the source file's bytes, in hex
+ */
+gboolean
+cst_store_set_source_content_hash (CstStore    *self,
+                                   gint64       source_id,
+                                   const char  *sha256,
+                                   GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "UPDATE sources SET content_hash = ?2 WHERE id = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, source_id);
+  bind_text_or_null (stmt, 2, sha256);
+  return step_done (self, stmt, error);
+}
+
+/**
+ * cst_store_find_source_by_hash:
+ * @sha256: the SHA-256 of a file's bytes, in hex (cst_import_plan_dup_content_hash())
+ * @imported_at: (out) (optional) (transfer full): when the source was imported, ISO 8601 UTC
+ *
+ * Finds the oldest source imported from a file with exactly these bytes.
+ *
+ * Returns: the source's id, or -1 when there is none (or the query failed)
+ */
+gint64
+cst_store_find_source_by_hash (CstStore    *self,
+                               const char  *sha256,
+                               char       **imported_at)
+{
+  sqlite3_stmt *stmt;
+  gint64 id = -1;
+
+  g_return_val_if_fail (self != NULL, -1);
+  g_return_val_if_fail (sha256 != NULL, -1);
+
+  if (imported_at != NULL)
+    *imported_at = NULL;
+  stmt = prepare (self, "SELECT id, imported_at FROM sources WHERE content_hash = ?1 ORDER BY id LIMIT 1",
+                  NULL);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      id = sqlite3_column_int64 (stmt, 0);
+      if (imported_at != NULL)
+        *imported_at = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+    }
+  sqlite3_reset (stmt);
+  return id;
+}
+
 gboolean
 cst_store_add_rejected_row (CstStore    *self,
                             gint64       source_id,

@@ -142,6 +142,26 @@ gboolean    cst_store_add_raw_row             (CstStore            *self,
                                                const char          *raw,
                                                gsize                length,
                                                GError             **error);
+gboolean    cst_store_add_raw_row_with_hash   (CstStore            *self,
+                                               gint64               source_id,
+                                               gint64               row_number,
+                                               gint64               line,
+                                               const char          *raw,
+                                               gsize                length,
+                                               const char          *row_hash,
+                                               GError             **error);
+gboolean    cst_store_has_seen_row            (CstStore            *self,
+                                               gint64               source_id,
+                                               const char          *row_hash,
+                                               gboolean            *seen,
+                                               GError             **error);
+gboolean    cst_store_set_source_content_hash (CstStore            *self,
+                                               gint64               source_id,
+                                               const char          *sha256,
+                                               GError             **error);
+gint64      cst_store_find_source_by_hash     (CstStore            *self,
+                                               const char          *sha256,
+                                               char               **imported_at);
 gboolean    cst_store_add_rejected_row        (CstStore            *self,
                                                gint64               source_id,
                                                gint64               row_number,
