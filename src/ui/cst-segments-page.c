@@ -174,19 +174,34 @@ update_kchoice (CstSegmentsPage *self)
   cst_chart_view_set_n_items (self->kchoice_view, seg->n_choices);
 }
 
+/* The cards, whose colour swatches follow the charts' palette for the current theme. */
+static void
+rebuild_cards (CstSegmentsPage *self)
+{
+  CstChartStyle style;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->cards_box))) != NULL)
+    gtk_flow_box_remove (self->cards_box, child);
+  if (self->segmentation == NULL)
+    return;
+
+  init_style (&style);
+  for (guint s = 0; s < self->segmentation->k; s++)
+    gtk_flow_box_append (self->cards_box, create_card (self, s, &style));
+  cst_chart_style_clear (&style);
+}
+
 static void
 rebuild (CstSegmentsPage *self)
 {
   const CstSegmentation *seg = self->segmentation;
-  CstChartStyle style;
-  GtkWidget *child;
   g_autofree char *title = NULL;
   g_autofree char *people = NULL;
   g_autofree char *skipped = NULL;
   g_autoptr(GString) summary_text = NULL;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->cards_box))) != NULL)
-    gtk_flow_box_remove (self->cards_box, child);
+  rebuild_cards (self);
 
   if (seg == NULL)
     {
@@ -246,11 +261,6 @@ rebuild (CstSegmentsPage *self)
   update_heatmap (self);
   update_kchoice (self);
 
-  init_style (&style);
-  for (guint s = 0; s < seg->k; s++)
-    gtk_flow_box_append (self->cards_box, create_card (self, s, &style));
-  cst_chart_style_clear (&style);
-
   {
     CstSegmentationOptions options;
 
@@ -276,9 +286,8 @@ run_action (GtkWidget  *widget,
 static void
 dark_changed_cb (CstSegmentsPage *self)
 {
-  /* The swatches on the cards follow the charts' palette for the current theme. */
-  if (self->segmentation != NULL)
-    rebuild (self);
+  /* The charts take the theme's colours when they paint; only the cards' swatches are fixed. */
+  rebuild_cards (self);
 }
 
 static void

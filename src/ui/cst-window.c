@@ -33,7 +33,6 @@ typedef struct
 {
   JobKind                kind;
   char                  *project_path;
-  char                 **files;
   GPtrArray             *plans;      /* CstImportPlan copies, from the wizard */
   CstSegmentationOptions options;
   CstSampleOptions       sample;
@@ -72,7 +71,6 @@ job_data_free (gpointer data)
   JobData *job_data = data;
 
   g_free (job_data->project_path);
-  g_strfreev (job_data->files);
   g_clear_pointer (&job_data->plans, g_ptr_array_unref);
   cst_segmentation_options_clear (&job_data->options);
   g_clear_object (&job_data->job);
@@ -121,14 +119,9 @@ job_thread (GTask        *task,
                                        cancellable, cst_job_progress, data->job, &error);
       break;
     case JOB_IMPORT:
-      if (data->plans != NULL)
-        ok = cst_pipeline_create_from_plans (data->project_path, (CstImportPlan * const *) data->plans->pdata,
-                                             data->plans->len, &data->options, summary, cancellable,
-                                             cst_job_progress, data->job, &error);
-      else
-        ok = cst_pipeline_create_from_files (data->project_path, (const char * const *) data->files,
-                                             &data->options, summary, cancellable, cst_job_progress,
-                                             data->job, &error);
+      ok = cst_pipeline_create_from_plans (data->project_path, (CstImportPlan * const *) data->plans->pdata,
+                                           data->plans->len, &data->options, summary, cancellable,
+                                           cst_job_progress, data->job, &error);
       break;
     case JOB_ADD:
       ok = cst_pipeline_add_plans (data->project_path, (CstImportPlan * const *) data->plans->pdata,
@@ -892,45 +885,6 @@ cst_window_open_project (CstWindow *self,
   data = job_data_new (self, JOB_LOAD);
   data->project_path = g_file_get_path (file);
   start_job (self, data, _("Opening the project"));
-}
-
-/**
- * cst_window_import_files:
- *
- * Imports CSV exports into a new project in the user's data folder, named after the first
- * file; if any file cannot be imported, no project is made and the reason is shown.
- */
-void
-cst_window_import_files (CstWindow  *self,
-                         GFile     **files,
-                         guint       n_files)
-{
-  g_autofree char *dir = projects_dir ();
-  g_autofree char *base = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%d %H.%M.%S");
-  g_autofree char *name = NULL;
-  JobData *data;
-  char *dot;
-
-  g_return_if_fail (CST_IS_WINDOW (self));
-  g_return_if_fail (n_files > 0);
-
-  if (self->job != NULL)
-    return;
-
-  g_mkdir_with_parents (dir, 0700);
-  data = job_data_new (self, JOB_IMPORT);
-  data->files = g_new0 (char *, n_files + 1);
-  for (guint i = 0; i < n_files; i++)
-    data->files[i] = g_file_get_path (files[i]);
-
-  base = g_file_get_basename (files[0]);
-  if ((dot = strrchr (base, '.')) != NULL)
-    *dot = '\0';
-  name = g_strdup_printf ("%s %s.constellate", base, stamp);
-  data->project_path = g_build_filename (dir, name, NULL);
-  start_job (self, data, _("Importing data"));
 }
 
 static GPtrArray *

@@ -17,9 +17,6 @@ CstWindow       *cst_window_new               (CstApplication *application);
 void             cst_window_try_sample        (CstWindow      *self);
 void             cst_window_open_project      (CstWindow      *self,
                                                GFile          *file);
-void             cst_window_import_files      (CstWindow      *self,
-                                               GFile         **files,
-                                               guint           n_files);
 CstImportWizard *cst_window_open_import_wizard (CstWindow     *self,
                                                 GFile        **files,
                                                 guint          n_files);

@@ -470,34 +470,12 @@ cst_store_finish_source (CstStore  *self,
   return step_done (self, stmt, error);
 }
 
-gboolean
-cst_store_add_raw_row (CstStore    *self,
-                       gint64       source_id,
-                       gint64       row_number,
-                       gint64       line,
-                       const char  *raw,
-                       gsize        length,
-                       GError     **error)
-{
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO raw_rows (source_id, row_number, line, raw) VALUES (?1, ?2, ?3, ?4)",
-                                error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, source_id);
-  sqlite3_bind_int64 (stmt, 2, row_number);
-  sqlite3_bind_int64 (stmt, 3, line);
-  sqlite3_bind_text (stmt, 4, raw, length, SQLITE_STATIC);
-  return step_done (self, stmt, error);
-}
-
 /**
  * cst_store_add_raw_row_with_hash:
  * @row_hash: (nullable): the SHA-256 of @raw in hex, for recognising the row in a newer
  *   export of the same source (cst_store_has_seen_row())
  *
- * Like cst_store_add_raw_row(), keeping the row's hash with it.
+ * Keeps a data row exactly as it was in the file, with its hash.
  */
 gboolean
 cst_store_add_raw_row_with_hash (CstStore    *self,

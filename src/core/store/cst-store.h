@@ -135,13 +135,6 @@ gboolean    cst_store_finish_source           (CstStore            *self,
                                                gint64               n_rows,
                                                gint64               n_rejected,
                                                GError             **error);
-gboolean    cst_store_add_raw_row             (CstStore            *self,
-                                               gint64               source_id,
-                                               gint64               row_number,
-                                               gint64               line,
-                                               const char          *raw,
-                                               gsize                length,
-                                               GError             **error);
 gboolean    cst_store_add_raw_row_with_hash   (CstStore            *self,
                                                gint64               source_id,
                                                gint64               row_number,
