@@ -42,21 +42,6 @@ load_segmentation (const char  *project,
   return seg;
 }
 
-static gboolean
-parse (GOptionContext  *context,
-       int             *argc,
-       char          ***argv)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      fprintf (stderr, "%s: %s\n", g_get_prgname (), error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /**
  * cst_cli_deck:
  *
@@ -88,7 +73,7 @@ cst_cli_deck (int    argc,
   g_option_context_set_summary (context, _("Write the segments of a project as a PDF deck: an overview, then "
                                            "one slide per segment."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!parse (context, &argc, &argv))
+  if (!cst_cli_parse_options (context, &argc, &argv))
     return 2;
   if (project == NULL || out == NULL)
     {
@@ -160,7 +145,7 @@ cst_cli_chart (int    argc,
 
   g_option_context_set_summary (context, _("Draw a chart of a project's segments into a PNG, SVG or PDF file."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!parse (context, &argc, &argv))
+  if (!cst_cli_parse_options (context, &argc, &argv))
     return 2;
   if (project == NULL || out == NULL || kind == NULL)
     {

@@ -49,21 +49,6 @@ mapping_clear (Mapping *mapping)
   g_clear_pointer (&mapping->column, g_free);
 }
 
-static gboolean
-parse_options (GOptionContext  *context,
-               int             *argc,
-               char          ***argv)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      fprintf (stderr, "%s: %s\n", g_get_prgname (), error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static int
 usage_error (const char *message)
 {
@@ -403,7 +388,7 @@ cst_cli_import (int    argc,
                                            "wizard does: detect how each file is written and what its "
                                            "columns mean, keep every row, and match people again."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!parse_options (context, &argc, &argv))
+  if (!cst_cli_parse_options (context, &argc, &argv))
     return 2;
   if (project == NULL)
     return usage_error (_("--project FILE is required"));
@@ -678,7 +663,7 @@ cst_cli_inspect (int    argc,
                                            "encoding, delimiter, header row, number and date "
                                            "formats, and each column’s type and role."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!parse_options (context, &argc, &argv))
+  if (!cst_cli_parse_options (context, &argc, &argv))
     return 2;
   if (inputs == NULL || inputs[0] == NULL || inputs[1] != NULL)
     return usage_error (_("name exactly one file to inspect"));

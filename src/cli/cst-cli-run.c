@@ -11,21 +11,6 @@
 #include "cst-pipeline.h"
 #include "features/cst-features.h"
 
-static gboolean
-parse_options (GOptionContext  *context,
-               int             *argc,
-               char          ***argv)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      fprintf (stderr, "%s: %s\n", g_get_prgname (), error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 int
 cst_cli_sample (int    argc,
                 char **argv)
@@ -51,7 +36,7 @@ cst_cli_sample (int    argc,
   g_option_context_set_summary (context, _("Write the sample exports of a small retailer: CRM contacts, shop "
                                            "orders, email engagement, and the generator’s truth."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!parse_options (context, &argc, &argv))
+  if (!cst_cli_parse_options (context, &argc, &argv))
     return 2;
   if (out == NULL || people < 10)
     {
@@ -279,7 +264,7 @@ cst_cli_run (int    argc,
   g_option_context_set_summary (context, _("Run the whole path on a project: import, match people, segment. "
                                            "Without --sample or --input, an existing project is segmented again."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!parse_options (context, &argc, &argv))
+  if (!cst_cli_parse_options (context, &argc, &argv))
     return 2;
   if (project == NULL)
     {

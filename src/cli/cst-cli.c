@@ -37,6 +37,28 @@ print_usage (FILE *stream)
 }
 
 /**
+ * cst_cli_parse_options:
+ *
+ * Parses a subcommand's options; a mistake is printed to stderr.
+ *
+ * Returns: %FALSE when the command line is wrong (exit with status 2)
+ */
+gboolean
+cst_cli_parse_options (GOptionContext   *context,
+                       int              *argc,
+                       char           ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      fprintf (stderr, "%s: %s\n", g_get_prgname (), error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
  * cst_cli_print_json:
  * @builder: a builder holding one complete object
  *

@@ -23,6 +23,9 @@ int  cst_cli_deck       (int          argc,
 int  cst_cli_chart      (int          argc,
                          char       **argv);
 
+gboolean cst_cli_parse_options (GOptionContext   *context,
+                                int              *argc,
+                                char           ***argv);
 void cst_cli_print_json (JsonBuilder *builder);
 int  cst_cli_fail       (const GError *error);
 
