@@ -25,6 +25,11 @@ static const Subcommand subcommands[] = {
   { "segment", cst_cli_segment, N_("Segment the numeric columns of a CSV file with k-means") },
   { "deck",    cst_cli_deck,    N_("Write a project's segments as a PDF deck of slides") },
   { "chart",   cst_cli_chart,   N_("Draw a chart of a project's segments as PNG, SVG or PDF") },
+  { "link",    cst_cli_link,    N_("Find the same person across files by probabilistic record linkage") },
+  { "score",   cst_cli_score,   N_("Train a churn or propensity model on a labelled CSV and score it") },
+  { "clv",     cst_cli_clv,     N_("Fit BG/NBD and Gamma-Gamma lifetime value models to transactions") },
+  { "export",  cst_cli_export,  N_("Export a segment as an audience: CSV, XLSX or a hashed list") },
+  { "erase",   cst_cli_erase,   N_("Erase a person from a project, keeping only an audit entry") },
 };
 
 static void

@@ -23,6 +23,20 @@ int  cst_cli_deck       (int          argc,
 int  cst_cli_chart      (int          argc,
                          char       **argv);
 
+/* Issue 4: cst-cli-link.c */
+int  cst_cli_link       (int          argc,
+                         char       **argv);
+/* Issue 6: cst-cli-predict.c */
+int  cst_cli_score      (int          argc,
+                         char       **argv);
+int  cst_cli_clv        (int          argc,
+                         char       **argv);
+/* Issue 8: cst-cli-audience.c */
+int  cst_cli_export     (int          argc,
+                         char       **argv);
+int  cst_cli_erase      (int          argc,
+                         char       **argv);
+
 gboolean cst_cli_parse_options (GOptionContext   *context,
                                 int              *argc,
                                 char           ***argv);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "cst-store.h"
+#include "cst-store-private.h"
 
 #include "cst-core-resources.h"
 
@@ -32,8 +33,8 @@ finalize_statement (gpointer stmt)
 
 static const char * const source_kinds[] = { "contacts", "orders", "engagement" };
 
-static gboolean
-set_sqlite_error (CstStore     *self,
+gboolean
+cst_store_set_sqlite_error (CstStore     *self,
                   int           code,
                   GError      **error)
 {
@@ -45,8 +46,8 @@ set_sqlite_error (CstStore     *self,
   return FALSE;
 }
 
-static sqlite3_stmt *
-prepare (CstStore    *self,
+sqlite3_stmt *
+cst_store_prepare (CstStore    *self,
          const char  *sql,
          GError     **error)
 {
@@ -63,15 +64,15 @@ prepare (CstStore    *self,
   rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (self, rc, error);
+      cst_store_set_sqlite_error (self, rc, error);
       return NULL;
     }
   g_hash_table_insert (self->statements, (gpointer) sql, stmt);
   return stmt;
 }
 
-static gboolean
-exec (CstStore    *self,
+gboolean
+cst_store_exec (CstStore    *self,
       const char  *sql,
       GError     **error)
 {
@@ -90,8 +91,8 @@ exec (CstStore    *self,
 }
 
 /* Runs a prepared statement that returns no rows. */
-static gboolean
-step_done (CstStore      *self,
+gboolean
+cst_store_step_done (CstStore      *self,
            sqlite3_stmt  *stmt,
            GError       **error)
 {
@@ -99,12 +100,12 @@ step_done (CstStore      *self,
 
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, rc, error);
+    return cst_store_set_sqlite_error (self, rc, error);
   return TRUE;
 }
 
-static void
-bind_text_or_null (sqlite3_stmt *stmt,
+void
+cst_store_bind_text_or_null (sqlite3_stmt *stmt,
                    int           index,
                    const char   *text)
 {
@@ -114,8 +115,8 @@ bind_text_or_null (sqlite3_stmt *stmt,
     sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
 }
 
-static void
-bind_double_or_null (sqlite3_stmt *stmt,
+void
+cst_store_bind_double_or_null (sqlite3_stmt *stmt,
                      int           index,
                      double        value)
 {
@@ -125,8 +126,8 @@ bind_double_or_null (sqlite3_stmt *stmt,
     sqlite3_bind_double (stmt, index, value);
 }
 
-static void
-bind_int_or_null (sqlite3_stmt *stmt,
+void
+cst_store_bind_int_or_null (sqlite3_stmt *stmt,
                   int           index,
                   int           value)
 {
@@ -136,15 +137,15 @@ bind_int_or_null (sqlite3_stmt *stmt,
     sqlite3_bind_int (stmt, index, value);
 }
 
-static double
-column_double_or_nan (sqlite3_stmt *stmt,
+double
+cst_store_column_double_or_nan (sqlite3_stmt *stmt,
                       int           column)
 {
   return sqlite3_column_type (stmt, column) == SQLITE_NULL ? NAN : sqlite3_column_double (stmt, column);
 }
 
-static char *
-now_iso8601 (void)
+char *
+cst_store_now_iso8601 (void)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
@@ -224,17 +225,17 @@ migrate (CstStore  *self,
       pragma = g_strdup_printf ("PRAGMA user_version = %u", i + 1);
 
       /* Each migration and its version bump commit together, or not at all. */
-      if (!exec (self, "BEGIN IMMEDIATE", error))
+      if (!cst_store_exec (self, "BEGIN IMMEDIATE", error))
         return FALSE;
-      if (!exec (self, sql, &local_error) || !exec (self, pragma, &local_error))
+      if (!cst_store_exec (self, sql, &local_error) || !cst_store_exec (self, pragma, &local_error))
         {
-          exec (self, "ROLLBACK", NULL);
+          cst_store_exec (self, "ROLLBACK", NULL);
           g_set_error (error, CST_STORE_ERROR, CST_STORE_ERROR_MIGRATION,
                        _("Could not upgrade the project to version %u: %s"), i + 1,
                        local_error->message);
           return FALSE;
         }
-      if (!exec (self, "COMMIT", error))
+      if (!cst_store_exec (self, "COMMIT", error))
         return FALSE;
       self->schema_version = i + 1;
       g_debug ("Migrated %s to schema version %d", self->path, self->schema_version);
@@ -321,9 +322,9 @@ cst_store_open (const char  *path,
       return NULL;
     }
 
-  if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
-      !exec (self, "PRAGMA foreign_keys = ON", error) ||
-      !exec (self, "PRAGMA synchronous = NORMAL", error) ||
+  if (!cst_store_exec (self, "PRAGMA journal_mode = WAL", error) ||
+      !cst_store_exec (self, "PRAGMA foreign_keys = ON", error) ||
+      !cst_store_exec (self, "PRAGMA synchronous = NORMAL", error) ||
       !migrate (self, error))
     return NULL;
 
@@ -341,6 +342,12 @@ cst_store_close (CstStore *self)
     sqlite3_close (self->db);
   g_free (self->path);
   g_free (self);
+}
+
+sqlite3 *
+cst_store_get_db (CstStore *self)
+{
+  return self->db;
 }
 
 const char *
@@ -376,21 +383,21 @@ gboolean
 cst_store_begin (CstStore  *self,
                  GError   **error)
 {
-  return exec (self, "BEGIN IMMEDIATE", error);
+  return cst_store_exec (self, "BEGIN IMMEDIATE", error);
 }
 
 gboolean
 cst_store_commit (CstStore  *self,
                   GError   **error)
 {
-  return exec (self, "COMMIT", error);
+  return cst_store_exec (self, "COMMIT", error);
 }
 
 void
 cst_store_rollback (CstStore *self)
 {
   if (!sqlite3_get_autocommit (self->db))
-    exec (self, "ROLLBACK", NULL);
+    cst_store_exec (self, "ROLLBACK", NULL);
 }
 
 gboolean
@@ -399,20 +406,20 @@ cst_store_set_info (CstStore    *self,
                     const char  *value,
                     GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "INSERT OR REPLACE INTO project_info (key, value) VALUES (?1, ?2)", error);
+  sqlite3_stmt *stmt = cst_store_prepare (self, "INSERT OR REPLACE INTO project_info (key, value) VALUES (?1, ?2)", error);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, value, -1, SQLITE_TRANSIENT);
-  return step_done (self, stmt, error);
+  return cst_store_step_done (self, stmt, error);
 }
 
 char *
 cst_store_dup_info (CstStore   *self,
                     const char *key)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT value FROM project_info WHERE key = ?1", NULL);
+  sqlite3_stmt *stmt = cst_store_prepare (self, "SELECT value FROM project_info WHERE key = ?1", NULL);
   char *value = NULL;
 
   if (stmt == NULL)
@@ -436,19 +443,19 @@ cst_store_add_source (CstStore           *self,
 {
   sqlite3_stmt *stmt;
   g_autofree char *joined = g_strjoinv ("\x1f", (char **) header);
-  g_autofree char *now = now_iso8601 ();
+  g_autofree char *now = cst_store_now_iso8601 ();
 
-  stmt = prepare (self,
+  stmt = cst_store_prepare (self,
                   "INSERT INTO sources (name, path, kind, imported_at, header) VALUES (?1, ?2, ?3, ?4, ?5)",
                   error);
   if (stmt == NULL)
     return -1;
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
-  bind_text_or_null (stmt, 2, path);
+  cst_store_bind_text_or_null (stmt, 2, path);
   sqlite3_bind_text (stmt, 3, cst_source_kind_to_string (kind), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, now, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 5, joined, -1, SQLITE_TRANSIENT);
-  if (!step_done (self, stmt, error))
+  if (!cst_store_step_done (self, stmt, error))
     return -1;
   return sqlite3_last_insert_rowid (self->db);
 }
@@ -460,14 +467,14 @@ cst_store_finish_source (CstStore  *self,
                          gint64     n_rejected,
                          GError   **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "UPDATE sources SET n_rows = ?2, n_rejected = ?3 WHERE id = ?1", error);
+  sqlite3_stmt *stmt = cst_store_prepare (self, "UPDATE sources SET n_rows = ?2, n_rejected = ?3 WHERE id = ?1", error);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, source_id);
   sqlite3_bind_int64 (stmt, 2, n_rows);
   sqlite3_bind_int64 (stmt, 3, n_rejected);
-  return step_done (self, stmt, error);
+  return cst_store_step_done (self, stmt, error);
 }
 
 /**
@@ -487,7 +494,7 @@ cst_store_add_raw_row_with_hash (CstStore    *self,
                                  const char  *row_hash,
                                  GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
+  sqlite3_stmt *stmt = cst_store_prepare (self,
                                 "INSERT INTO raw_rows (source_id, row_number, line, raw, row_hash) "
                                 "VALUES (?1, ?2, ?3, ?4, ?5)",
                                 error);
@@ -498,8 +505,8 @@ cst_store_add_raw_row_with_hash (CstStore    *self,
   sqlite3_bind_int64 (stmt, 2, row_number);
   sqlite3_bind_int64 (stmt, 3, line);
   sqlite3_bind_text (stmt, 4, raw, length, SQLITE_STATIC);
-  bind_text_or_null (stmt, 5, row_hash);
-  return step_done (self, stmt, error);
+  cst_store_bind_text_or_null (stmt, 5, row_hash);
+  return cst_store_step_done (self, stmt, error);
 }
 
 /**
@@ -523,7 +530,7 @@ cst_store_has_seen_row (CstStore    *self,
                         gboolean    *seen,
                         GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
+  sqlite3_stmt *stmt = cst_store_prepare (self,
                                 "SELECT 1 FROM raw_rows r JOIN sources s ON s.id = r.source_id "
                                 "WHERE r.row_hash = ?2 AND s.id < ?1 "
                                 "AND s.header = (SELECT header FROM sources WHERE id = ?1) LIMIT 1",
@@ -540,7 +547,7 @@ cst_store_has_seen_row (CstStore    *self,
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return set_sqlite_error (self, rc, error);
+    return cst_store_set_sqlite_error (self, rc, error);
   *seen = rc == SQLITE_ROW;
   return TRUE;
 }
@@ -555,13 +562,13 @@ cst_store_set_source_content_hash (CstStore    *self,
                                    const char  *sha256,
                                    GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "UPDATE sources SET content_hash = ?2 WHERE id = ?1", error);
+  sqlite3_stmt *stmt = cst_store_prepare (self, "UPDATE sources SET content_hash = ?2 WHERE id = ?1", error);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, source_id);
-  bind_text_or_null (stmt, 2, sha256);
-  return step_done (self, stmt, error);
+  cst_store_bind_text_or_null (stmt, 2, sha256);
+  return cst_store_step_done (self, stmt, error);
 }
 
 /**
@@ -586,7 +593,7 @@ cst_store_find_source_by_hash (CstStore    *self,
 
   if (imported_at != NULL)
     *imported_at = NULL;
-  stmt = prepare (self, "SELECT id, imported_at FROM sources WHERE content_hash = ?1 ORDER BY id LIMIT 1",
+  stmt = cst_store_prepare (self, "SELECT id, imported_at FROM sources WHERE content_hash = ?1 ORDER BY id LIMIT 1",
                   NULL);
   if (stmt == NULL)
     return -1;
@@ -609,7 +616,7 @@ cst_store_add_rejected_row (CstStore    *self,
                             const char  *reason,
                             GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
+  sqlite3_stmt *stmt = cst_store_prepare (self,
                                 "INSERT INTO rejected_rows (source_id, row_number, column_name, reason) "
                                 "VALUES (?1, ?2, ?3, ?4)",
                                 error);
@@ -618,9 +625,9 @@ cst_store_add_rejected_row (CstStore    *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, source_id);
   sqlite3_bind_int64 (stmt, 2, row_number);
-  bind_text_or_null (stmt, 3, column_name);
+  cst_store_bind_text_or_null (stmt, 3, column_name);
   sqlite3_bind_text (stmt, 4, reason, -1, SQLITE_TRANSIENT);
-  return step_done (self, stmt, error);
+  return cst_store_step_done (self, stmt, error);
 }
 
 gboolean
@@ -628,7 +635,7 @@ cst_store_add_record (CstStore         *self,
                       const CstRecord  *r,
                       GError          **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
+  sqlite3_stmt *stmt = cst_store_prepare (self,
                                 "INSERT INTO records (source_id, row_number, customer_key, email, first_name, "
                                 "last_name, phone, postcode, city, country, consent, order_id, event_time, amount, "
                                 "quantity, category, channel, discount, campaign, opened, clicked) "
@@ -640,29 +647,29 @@ cst_store_add_record (CstStore         *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, r->source_id);
   sqlite3_bind_int64 (stmt, 2, r->row_number);
-  bind_text_or_null (stmt, 3, r->customer_key);
-  bind_text_or_null (stmt, 4, r->email);
-  bind_text_or_null (stmt, 5, r->first_name);
-  bind_text_or_null (stmt, 6, r->last_name);
-  bind_text_or_null (stmt, 7, r->phone);
-  bind_text_or_null (stmt, 8, r->postcode);
-  bind_text_or_null (stmt, 9, r->city);
-  bind_text_or_null (stmt, 10, r->country);
-  bind_int_or_null (stmt, 11, r->consent);
-  bind_text_or_null (stmt, 12, r->order_id);
+  cst_store_bind_text_or_null (stmt, 3, r->customer_key);
+  cst_store_bind_text_or_null (stmt, 4, r->email);
+  cst_store_bind_text_or_null (stmt, 5, r->first_name);
+  cst_store_bind_text_or_null (stmt, 6, r->last_name);
+  cst_store_bind_text_or_null (stmt, 7, r->phone);
+  cst_store_bind_text_or_null (stmt, 8, r->postcode);
+  cst_store_bind_text_or_null (stmt, 9, r->city);
+  cst_store_bind_text_or_null (stmt, 10, r->country);
+  cst_store_bind_int_or_null (stmt, 11, r->consent);
+  cst_store_bind_text_or_null (stmt, 12, r->order_id);
   if (r->event_time == CST_NO_TIME)
     sqlite3_bind_null (stmt, 13);
   else
     sqlite3_bind_int64 (stmt, 13, r->event_time);
-  bind_double_or_null (stmt, 14, r->amount);
-  bind_int_or_null (stmt, 15, r->quantity);
-  bind_text_or_null (stmt, 16, r->category);
-  bind_text_or_null (stmt, 17, r->channel);
-  bind_double_or_null (stmt, 18, r->discount);
-  bind_text_or_null (stmt, 19, r->campaign);
-  bind_int_or_null (stmt, 20, r->opened);
-  bind_int_or_null (stmt, 21, r->clicked);
-  return step_done (self, stmt, error);
+  cst_store_bind_double_or_null (stmt, 14, r->amount);
+  cst_store_bind_int_or_null (stmt, 15, r->quantity);
+  cst_store_bind_text_or_null (stmt, 16, r->category);
+  cst_store_bind_text_or_null (stmt, 17, r->channel);
+  cst_store_bind_double_or_null (stmt, 18, r->discount);
+  cst_store_bind_text_or_null (stmt, 19, r->campaign);
+  cst_store_bind_int_or_null (stmt, 20, r->opened);
+  cst_store_bind_int_or_null (stmt, 21, r->clicked);
+  return cst_store_step_done (self, stmt, error);
 }
 
 static void
@@ -683,7 +690,7 @@ cst_store_list_sources (CstStore  *self,
                         GError   **error)
 {
   g_autoptr(GArray) sources = g_array_new (FALSE, TRUE, sizeof (CstSourceInfo));
-  sqlite3_stmt *stmt = prepare (self, "SELECT id, name, kind, n_rows, n_rejected FROM sources ORDER BY id", error);
+  sqlite3_stmt *stmt = cst_store_prepare (self, "SELECT id, name, kind, n_rows, n_rejected FROM sources ORDER BY id", error);
   int rc;
 
   if (stmt == NULL)
@@ -706,7 +713,7 @@ cst_store_list_sources (CstStore  *self,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, rc, error);
+      cst_store_set_sqlite_error (self, rc, error);
       return NULL;
     }
   return g_steal_pointer (&sources);
@@ -732,7 +739,7 @@ cst_store_foreach_rejected_row (CstStore            *self,
 
   g_return_val_if_fail (func != NULL, FALSE);
 
-  stmt = prepare (self,
+  stmt = cst_store_prepare (self,
                   "SELECT r.source_id, s.name, r.row_number, coalesce (w.line, 0), "
                   "r.column_name, r.reason, coalesce (w.raw, '') "
                   "FROM rejected_rows r JOIN sources s ON s.id = r.source_id "
@@ -757,14 +764,14 @@ cst_store_foreach_rejected_row (CstStore            *self,
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    return set_sqlite_error (self, rc, error);
+    return cst_store_set_sqlite_error (self, rc, error);
   return TRUE;
 }
 
 gint64
 cst_store_count_records (CstStore *self)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT count(*) FROM records", NULL);
+  sqlite3_stmt *stmt = cst_store_prepare (self, "SELECT count(*) FROM records", NULL);
   gint64 n = 0;
 
   if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
@@ -800,7 +807,7 @@ cst_store_check_integrity (CstStore  *self,
 
   display = g_filename_display_name (self->path);
 
-  stmt = prepare (self, "PRAGMA integrity_check", error);
+  stmt = cst_store_prepare (self, "PRAGMA integrity_check", error);
   if (stmt == NULL)
     return FALSE;
   rc = sqlite3_step (stmt);
@@ -815,7 +822,7 @@ cst_store_check_integrity (CstStore  *self,
     }
   sqlite3_reset (stmt);
 
-  stmt = prepare (self, "PRAGMA foreign_key_check", error);
+  stmt = cst_store_prepare (self, "PRAGMA foreign_key_check", error);
   if (stmt == NULL)
     return FALSE;
   rc = sqlite3_step (stmt);
@@ -830,7 +837,7 @@ cst_store_check_integrity (CstStore  *self,
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, rc, error);
+    return cst_store_set_sqlite_error (self, rc, error);
   return TRUE;
 }
 
@@ -842,7 +849,7 @@ cst_store_foreach_record_identity (CstStore              *self,
                                    gpointer               user_data,
                                    GError               **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
+  sqlite3_stmt *stmt = cst_store_prepare (self,
                                 "SELECT id, email, customer_key, first_name, last_name FROM records ORDER BY id",
                                 error);
   int rc;
@@ -864,7 +871,7 @@ cst_store_foreach_record_identity (CstStore              *self,
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, rc, error);
+    return cst_store_set_sqlite_error (self, rc, error);
   return TRUE;
 }
 
@@ -873,17 +880,17 @@ cst_store_add_identity_run (CstStore    *self,
                             const char  *method,
                             GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
+  sqlite3_stmt *stmt = cst_store_prepare (self,
                                 "INSERT INTO identity_runs (created_at, method, n_records, n_people, seconds) "
                                 "VALUES (?1, ?2, 0, 0, 0)",
                                 error);
-  g_autofree char *now = now_iso8601 ();
+  g_autofree char *now = cst_store_now_iso8601 ();
 
   if (stmt == NULL)
     return -1;
   sqlite3_bind_text (stmt, 1, now, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, method, -1, SQLITE_TRANSIENT);
-  if (!step_done (self, stmt, error))
+  if (!cst_store_step_done (self, stmt, error))
     return -1;
   return sqlite3_last_insert_rowid (self->db);
 }
@@ -896,7 +903,7 @@ cst_store_finish_identity_run (CstStore  *self,
                                double     seconds,
                                GError   **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
+  sqlite3_stmt *stmt = cst_store_prepare (self,
                                 "UPDATE identity_runs SET n_records = ?2, n_people = ?3, seconds = ?4 WHERE id = ?1",
                                 error);
 
@@ -906,7 +913,7 @@ cst_store_finish_identity_run (CstStore  *self,
   sqlite3_bind_int64 (stmt, 2, n_records);
   sqlite3_bind_int64 (stmt, 3, n_people);
   sqlite3_bind_double (stmt, 4, seconds);
-  return step_done (self, stmt, error);
+  return cst_store_step_done (self, stmt, error);
 }
 
 gint64
@@ -919,7 +926,7 @@ cst_store_add_person (CstStore    *self,
                       gint64       n_records,
                       GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
+  sqlite3_stmt *stmt = cst_store_prepare (self,
                                 "INSERT INTO people (run_id, match_key, email, first_name, last_name, n_records) "
                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                                 error);
@@ -928,11 +935,11 @@ cst_store_add_person (CstStore    *self,
     return -1;
   sqlite3_bind_int64 (stmt, 1, run_id);
   sqlite3_bind_text (stmt, 2, match_key, -1, SQLITE_TRANSIENT);
-  bind_text_or_null (stmt, 3, email);
-  bind_text_or_null (stmt, 4, first_name);
-  bind_text_or_null (stmt, 5, last_name);
+  cst_store_bind_text_or_null (stmt, 3, email);
+  cst_store_bind_text_or_null (stmt, 4, first_name);
+  cst_store_bind_text_or_null (stmt, 5, last_name);
   sqlite3_bind_int64 (stmt, 6, n_records);
-  if (!step_done (self, stmt, error))
+  if (!cst_store_step_done (self, stmt, error))
     return -1;
   return sqlite3_last_insert_rowid (self->db);
 }
@@ -943,13 +950,13 @@ cst_store_link_record (CstStore  *self,
                        gint64     record_id,
                        GError   **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "INSERT INTO person_records (person_id, record_id) VALUES (?1, ?2)", error);
+  sqlite3_stmt *stmt = cst_store_prepare (self, "INSERT INTO person_records (person_id, record_id) VALUES (?1, ?2)", error);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, person_id);
   sqlite3_bind_int64 (stmt, 2, record_id);
-  return step_done (self, stmt, error);
+  return cst_store_step_done (self, stmt, error);
 }
 
 /* Returns the newest identity run, or -1 when people were never matched. */
@@ -957,7 +964,7 @@ gint64
 cst_store_get_latest_identity_run (CstStore *self,
                                    gint64   *n_people)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT id, n_people FROM identity_runs ORDER BY id DESC LIMIT 1", NULL);
+  sqlite3_stmt *stmt = cst_store_prepare (self, "SELECT id, n_people FROM identity_runs ORDER BY id DESC LIMIT 1", NULL);
   gint64 id = -1;
 
   if (stmt == NULL)
@@ -981,7 +988,7 @@ cst_store_foreach_order (CstStore      *self,
                          gpointer       user_data,
                          GError       **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
+  sqlite3_stmt *stmt = cst_store_prepare (self,
                                 "SELECT p.id, r.event_time, r.amount, r.discount, r.category, r.channel, r.order_id "
                                 "FROM people p JOIN person_records pr ON pr.person_id = p.id "
                                 "JOIN records r ON r.id = pr.record_id "
@@ -1008,7 +1015,7 @@ cst_store_foreach_order (CstStore      *self,
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    return set_sqlite_error (self, rc, error);
+    return cst_store_set_sqlite_error (self, rc, error);
   return TRUE;
 }
 
@@ -1019,7 +1026,7 @@ cst_store_foreach_engagement (CstStore           *self,
                               gpointer            user_data,
                               GError            **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
+  sqlite3_stmt *stmt = cst_store_prepare (self,
                                 "SELECT p.id, r.event_time, coalesce (r.opened, -1), coalesce (r.clicked, -1) "
                                 "FROM people p JOIN person_records pr ON pr.person_id = p.id "
                                 "JOIN records r ON r.id = pr.record_id "
@@ -1042,7 +1049,7 @@ cst_store_foreach_engagement (CstStore           *self,
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    return set_sqlite_error (self, rc, error);
+    return cst_store_set_sqlite_error (self, rc, error);
   return TRUE;
 }
 
@@ -1073,9 +1080,9 @@ cst_store_save_segmentation (CstStore         *self,
     return FALSE;
 
   g_clear_pointer (&seg->created_at, g_free);
-  seg->created_at = now_iso8601 ();
+  seg->created_at = cst_store_now_iso8601 ();
 
-  stmt = prepare (self,
+  stmt = cst_store_prepare (self,
                   "INSERT INTO segment_runs (created_at, identity_run_id, method, k, seed, n_people, "
                   "n_skipped, inertia, iterations, explained_x, explained_y, seconds, auto_k, reason, "
                   "settings, notes) "
@@ -1099,10 +1106,10 @@ cst_store_save_segmentation (CstStore         *self,
   sqlite3_bind_double (stmt, 11, seg->seconds);
   sqlite3_bind_text (stmt, 12, seg->method == CST_SEGMENTATION_RFM ? "rfm" : "kmeans", -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 13, seg->auto_k);
-  bind_text_or_null (stmt, 14, seg->reason);
-  bind_text_or_null (stmt, 15, seg->settings);
-  bind_text_or_null (stmt, 16, notes);
-  if (!step_done (self, stmt, error))
+  cst_store_bind_text_or_null (stmt, 14, seg->reason);
+  cst_store_bind_text_or_null (stmt, 15, seg->settings);
+  cst_store_bind_text_or_null (stmt, 16, notes);
+  if (!cst_store_step_done (self, stmt, error))
     goto fail;
   run_id = sqlite3_last_insert_rowid (self->db);
 
@@ -1110,7 +1117,7 @@ cst_store_save_segmentation (CstStore         *self,
     {
       const CstKChoice *choice = &seg->choices[c];
 
-      stmt = prepare (self,
+      stmt = cst_store_prepare (self,
                       "INSERT INTO segment_k_choices (run_id, k, inertia, silhouette, calinski_harabasz, "
                       "davies_bouldin, stability, smallest_share, actionable) "
                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -1126,13 +1133,13 @@ cst_store_save_segmentation (CstStore         *self,
       sqlite3_bind_double (stmt, 7, choice->stability);
       sqlite3_bind_double (stmt, 8, choice->smallest_share);
       sqlite3_bind_int (stmt, 9, choice->actionable);
-      if (!step_done (self, stmt, error))
+      if (!cst_store_step_done (self, stmt, error))
         goto fail;
     }
 
   for (guint f = 0; f < seg->n_features; f++)
     {
-      stmt = prepare (self,
+      stmt = cst_store_prepare (self,
                       "INSERT INTO segment_run_features (run_id, idx, name, overall_mean, n_missing) "
                       "VALUES (?1, ?2, ?3, ?4, ?5)",
                       error);
@@ -1141,15 +1148,15 @@ cst_store_save_segmentation (CstStore         *self,
       sqlite3_bind_int64 (stmt, 1, run_id);
       sqlite3_bind_int (stmt, 2, f);
       sqlite3_bind_text (stmt, 3, seg->feature_names[f], -1, SQLITE_STATIC);
-      bind_double_or_null (stmt, 4, seg->overall_means[f]);
+      cst_store_bind_double_or_null (stmt, 4, seg->overall_means[f]);
       sqlite3_bind_int64 (stmt, 5, seg->n_missing[f]);
-      if (!step_done (self, stmt, error))
+      if (!cst_store_step_done (self, stmt, error))
         goto fail;
     }
 
   for (guint s = 0; s < seg->k; s++)
     {
-      stmt = prepare (self,
+      stmt = cst_store_prepare (self,
                       "INSERT INTO segments (run_id, idx, name, size, fact1, fact2, fact3) "
                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                       error);
@@ -1160,13 +1167,13 @@ cst_store_save_segmentation (CstStore         *self,
       sqlite3_bind_text (stmt, 3, seg->segment_names[s], -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 4, seg->sizes[s]);
       for (guint j = 0; j < 3; j++)
-        bind_text_or_null (stmt, 5 + j, seg->facts[s * 3 + j]);
-      if (!step_done (self, stmt, error))
+        cst_store_bind_text_or_null (stmt, 5 + j, seg->facts[s * 3 + j]);
+      if (!cst_store_step_done (self, stmt, error))
         goto fail;
 
       for (guint f = 0; f < seg->n_features; f++)
         {
-          stmt = prepare (self,
+          stmt = cst_store_prepare (self,
                           "INSERT INTO segment_means (run_id, segment, feature, mean, rest_mean, std_diff) "
                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                           error);
@@ -1175,15 +1182,15 @@ cst_store_save_segmentation (CstStore         *self,
           sqlite3_bind_int64 (stmt, 1, run_id);
           sqlite3_bind_int (stmt, 2, s);
           sqlite3_bind_int (stmt, 3, f);
-          bind_double_or_null (stmt, 4, seg->means[s * seg->n_features + f]);
-          bind_double_or_null (stmt, 5, seg->rest_means[s * seg->n_features + f]);
-          bind_double_or_null (stmt, 6, seg->std_diffs[s * seg->n_features + f]);
-          if (!step_done (self, stmt, error))
+          cst_store_bind_double_or_null (stmt, 4, seg->means[s * seg->n_features + f]);
+          cst_store_bind_double_or_null (stmt, 5, seg->rest_means[s * seg->n_features + f]);
+          cst_store_bind_double_or_null (stmt, 6, seg->std_diffs[s * seg->n_features + f]);
+          if (!cst_store_step_done (self, stmt, error))
             goto fail;
         }
     }
 
-  stmt = prepare (self,
+  stmt = cst_store_prepare (self,
                   "INSERT INTO assignments (run_id, person_id, segment, x, y) VALUES (?1, ?2, ?3, ?4, ?5)",
                   error);
   if (stmt == NULL)
@@ -1196,7 +1203,7 @@ cst_store_save_segmentation (CstStore         *self,
       sqlite3_bind_int (stmt, 3, seg->labels[i]);
       sqlite3_bind_double (stmt, 4, seg->x[i]);
       sqlite3_bind_double (stmt, 5, seg->y[i]);
-      if (!step_done (self, stmt, error))
+      if (!cst_store_step_done (self, stmt, error))
         goto fail;
     }
 
@@ -1226,7 +1233,7 @@ cst_store_load_latest_segmentation (CstStore  *self,
   guint n_features = 0;
   int rc;
 
-  stmt = prepare (self, "SELECT count(*) FROM segment_run_features WHERE run_id = "
+  stmt = cst_store_prepare (self, "SELECT count(*) FROM segment_run_features WHERE run_id = "
                         "(SELECT max (id) FROM segment_runs)", error);
   if (stmt == NULL)
     return NULL;
@@ -1234,7 +1241,7 @@ cst_store_load_latest_segmentation (CstStore  *self,
     n_features = sqlite3_column_int (stmt, 0);
   sqlite3_reset (stmt);
 
-  stmt = prepare (self,
+  stmt = cst_store_prepare (self,
                   "SELECT id, created_at, k, seed, n_people, n_skipped, inertia, iterations, explained_x, "
                   "explained_y, seconds, method, auto_k, reason, settings, notes "
                   "FROM segment_runs ORDER BY id DESC LIMIT 1",
@@ -1246,7 +1253,7 @@ cst_store_load_latest_segmentation (CstStore  *self,
     {
       sqlite3_reset (stmt);
       if (rc != SQLITE_DONE)
-        set_sqlite_error (self, rc, error);
+        cst_store_set_sqlite_error (self, rc, error);
       return NULL;
     }
 
@@ -1269,7 +1276,7 @@ cst_store_load_latest_segmentation (CstStore  *self,
     seg->notes = g_strsplit ((const char *) sqlite3_column_text (stmt, 15), "\n", -1);
   sqlite3_reset (stmt);
 
-  stmt = prepare (self,
+  stmt = cst_store_prepare (self,
                   "SELECT k, inertia, silhouette, calinski_harabasz, davies_bouldin, stability, smallest_share, "
                   "actionable FROM segment_k_choices WHERE run_id = ?1 ORDER BY k",
                   error);
@@ -1298,7 +1305,7 @@ cst_store_load_latest_segmentation (CstStore  *self,
     seg->choices = (CstKChoice *) (void *) g_array_free (g_steal_pointer (&choices), seg->n_choices == 0);
   }
 
-  stmt = prepare (self, "SELECT idx, name, overall_mean, n_missing FROM segment_run_features WHERE run_id = ?1",
+  stmt = cst_store_prepare (self, "SELECT idx, name, overall_mean, n_missing FROM segment_run_features WHERE run_id = ?1",
                   error);
   if (stmt == NULL)
     return NULL;
@@ -1310,12 +1317,12 @@ cst_store_load_latest_segmentation (CstStore  *self,
       if (f >= n_features)
         continue;
       seg->feature_names[f] = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      seg->overall_means[f] = column_double_or_nan (stmt, 2);
+      seg->overall_means[f] = cst_store_column_double_or_nan (stmt, 2);
       seg->n_missing[f] = sqlite3_column_int64 (stmt, 3);
     }
   sqlite3_reset (stmt);
 
-  stmt = prepare (self, "SELECT idx, name, size, fact1, fact2, fact3 FROM segments WHERE run_id = ?1", error);
+  stmt = cst_store_prepare (self, "SELECT idx, name, size, fact1, fact2, fact3 FROM segments WHERE run_id = ?1", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, run_id);
@@ -1333,7 +1340,7 @@ cst_store_load_latest_segmentation (CstStore  *self,
     }
   sqlite3_reset (stmt);
 
-  stmt = prepare (self, "SELECT segment, feature, mean, rest_mean, std_diff FROM segment_means WHERE run_id = ?1",
+  stmt = cst_store_prepare (self, "SELECT segment, feature, mean, rest_mean, std_diff FROM segment_means WHERE run_id = ?1",
                   error);
   if (stmt == NULL)
     return NULL;
@@ -1345,14 +1352,14 @@ cst_store_load_latest_segmentation (CstStore  *self,
 
       if (s < seg->k && f < n_features)
         {
-          seg->means[s * n_features + f] = column_double_or_nan (stmt, 2);
-          seg->rest_means[s * n_features + f] = column_double_or_nan (stmt, 3);
-          seg->std_diffs[s * n_features + f] = column_double_or_nan (stmt, 4);
+          seg->means[s * n_features + f] = cst_store_column_double_or_nan (stmt, 2);
+          seg->rest_means[s * n_features + f] = cst_store_column_double_or_nan (stmt, 3);
+          seg->std_diffs[s * n_features + f] = cst_store_column_double_or_nan (stmt, 4);
         }
     }
   sqlite3_reset (stmt);
 
-  stmt = prepare (self,
+  stmt = cst_store_prepare (self,
                   "SELECT person_id, segment, x, y FROM assignments WHERE run_id = ?1 ORDER BY person_id",
                   error);
   if (stmt == NULL)
@@ -1386,7 +1393,7 @@ cst_store_foreach_segment_member (CstStore       *self,
                                   gpointer        user_data,
                                   GError        **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
+  sqlite3_stmt *stmt = cst_store_prepare (self,
                                 "SELECT p.id, p.email, p.first_name, p.last_name, coalesce (o.n, 0), "
                                 "coalesce (o.spend, 0), o.last "
                                 "FROM assignments a JOIN people p ON p.id = a.person_id "
@@ -1419,6 +1426,6 @@ cst_store_foreach_segment_member (CstStore       *self,
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    return set_sqlite_error (self, rc, error);
+    return cst_store_set_sqlite_error (self, rc, error);
   return TRUE;
 }

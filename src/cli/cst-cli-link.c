@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "cst-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "cst-cli.h"
+
+/* constellate-cli link: issue 4. */
+int
+cst_cli_link (int    argc,
+              char **argv)
+{
+  fprintf (stderr, "constellate-cli link: %s\n", _("not available yet"));
+  return 1;
+}

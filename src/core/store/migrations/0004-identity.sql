@@ -1,0 +1,1 @@
+-- Migration 0004: reserved; filled in by its capability.

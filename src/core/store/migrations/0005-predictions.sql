@@ -1,0 +1,1 @@
+-- Migration 0005: reserved; filled in by its capability.

@@ -1,0 +1,1 @@
+-- Migration 0006: reserved; filled in by its capability.
