@@ -8,19 +8,11 @@
 
 #include "cst-cli.h"
 
-/* constellate-cli score and clv: issue 6. */
+/* constellate-cli score: issue 6. */
 int
 cst_cli_score (int    argc,
                char **argv)
 {
   fprintf (stderr, "constellate-cli score: %s\n", _("not available yet"));
-  return 1;
-}
-
-int
-cst_cli_clv (int    argc,
-             char **argv)
-{
-  fprintf (stderr, "constellate-cli clv: %s\n", _("not available yet"));
   return 1;
 }

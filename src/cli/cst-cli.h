@@ -26,7 +26,7 @@ int  cst_cli_chart      (int          argc,
 /* Issue 4: cst-cli-link.c */
 int  cst_cli_link       (int          argc,
                          char       **argv);
-/* Issue 6: cst-cli-predict.c */
+/* Issue 6: cst-cli-predict.c, cst-cli-clv.c */
 int  cst_cli_score      (int          argc,
                          char       **argv);
 int  cst_cli_clv        (int          argc,
