@@ -659,6 +659,67 @@ test_shared_febrl (void)
   g_assert_cmpint (inference->kind, ==, CST_FILE_KIND_CONTACTS);
 }
 
+/* CDNOW's event log: customer number, compact YYYYMMDD dates, CDs bought and dollars spent. */
+static void
+test_shared_cdnow (void)
+{
+  g_autoptr(CstSniffResult) sniff = sniff_shared ("cdnow/cdnowElog.csv");
+  g_autoptr(CstInference) inference = NULL;
+  int c;
+
+  if (sniff == NULL)
+    return;
+  g_assert_cmpint (sniff->delimiter, ==, ',');
+  g_assert_true (sniff->has_header);
+
+  inference = cst_infer_columns (sniff);
+  assert_role (inference, "masterid", CST_ROLE_CUSTOMER_KEY);
+  assert_role (inference, "date", CST_ROLE_ORDER_DATE);
+  assert_role (inference, "cds", CST_ROLE_QUANTITY);
+  assert_role (inference, "sales", CST_ROLE_AMOUNT);
+  c = column_named (inference, "date");
+  g_assert_cmpint (inference->columns[c].date_format, ==, CST_DATE_FORMAT_COMPACT);
+  g_assert_cmpint (inference->kind, ==, CST_FILE_KIND_TRANSACTIONS);
+}
+
+/* Organisations from nine source lists, with shifted and half-empty columns: the address parts
+ * and the phone are found, and a "Website" column that holds "No" is not a country. */
+static void
+test_shared_dedupe (void)
+{
+  g_autoptr(CstSniffResult) sniff = sniff_shared ("dedupe-examples/csv_example_input_with_true_ids.csv");
+  g_autoptr(CstInference) inference = NULL;
+
+  if (sniff == NULL)
+    return;
+  g_assert_cmpint (sniff->delimiter, ==, ',');
+  g_assert_true (sniff->has_header);
+
+  inference = cst_infer_columns (sniff);
+  assert_role (inference, "Address", CST_ROLE_STREET);
+  assert_role (inference, "Zip", CST_ROLE_POSTCODE);
+  assert_role (inference, "Phone", CST_ROLE_PHONE);
+  assert_role (inference, "Website", CST_ROLE_NONE);
+  g_assert_cmpint (inference->columns[column_named (inference, "Website")].type, !=, CST_COLUMN_TYPE_COUNTRY);
+  g_assert_cmpint (inference->kind, ==, CST_FILE_KIND_CONTACTS);
+}
+
+/* Olist's order lines: order and product codes, and the price of each line. */
+static void
+test_shared_olist_items (void)
+{
+  g_autoptr(CstSniffResult) sniff = sniff_shared ("olist-subset/order_items.csv");
+  g_autoptr(CstInference) inference = NULL;
+
+  if (sniff == NULL)
+    return;
+  inference = cst_infer_columns (sniff);
+  assert_role (inference, "order_id", CST_ROLE_ORDER_ID);
+  assert_role (inference, "product_id", CST_ROLE_PRODUCT);
+  assert_type (inference, "price", CST_COLUMN_TYPE_DECIMAL);
+  g_assert_cmpint (inference->kind, ==, CST_FILE_KIND_TRANSACTIONS);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -689,6 +750,9 @@ main (int   argc,
   g_test_add_func ("/cst/sniff/shared-bank", test_shared_bank);
   g_test_add_func ("/cst/sniff/shared-olist", test_shared_olist);
   g_test_add_func ("/cst/sniff/shared-febrl", test_shared_febrl);
+  g_test_add_func ("/cst/sniff/shared-cdnow", test_shared_cdnow);
+  g_test_add_func ("/cst/sniff/shared-dedupe", test_shared_dedupe);
+  g_test_add_func ("/cst/sniff/shared-olist-items", test_shared_olist_items);
 
   status = g_test_run ();
   cst_test_remove_dir (fixture_dir);

@@ -559,7 +559,8 @@ infer_type (const Stats          *st,
       return CST_COLUMN_TYPE_PHONE;
     }
 
-  if (!region_name && share (st->n_country, n, 0.9))
+  /* "No" is Norway's code, but a column of yes/no words is no country column. */
+  if (!region_name && share (st->n_country, n, 0.9) && !share (st->n_true + st->n_false, n, 0.5))
     {
       *confidence = (double) st->n_country / n;
       return CST_COLUMN_TYPE_COUNTRY;
