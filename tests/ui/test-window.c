@@ -390,6 +390,52 @@ test_window_import_wizard (void)
   cst_test_remove_dir (dir);
 }
 
+/* Activates the shortcut of @widget whose trigger reads @trigger_text ("F5"), as pressing the
+ * key does. Returns whether there was one and it ran. */
+static gboolean
+press_shortcut (GtkWidget  *widget,
+                const char *trigger_text)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          g_autofree char *text = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+
+          if (g_str_equal (text, trigger_text))
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
+                                                 gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  return FALSE;
+}
+
+/* Delivers a key press to @widget's key controllers, as GTK does for a real key. Returns
+ * whether a controller handled it. */
+static gboolean
+send_key (GtkWidget *widget,
+          guint      keyval)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        g_signal_emit_by_name (controller, "key-pressed", keyval, 0, 0, &handled);
+    }
+  return handled;
+}
+
 static void
 test_window_present (void)
 {
@@ -405,7 +451,8 @@ test_window_present (void)
   iterate_until_idle (window, 60);
   seg = cst_segments_page_get_segmentation (cst_window_get_segments_page (window));
 
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.present", NULL);
+  /* F5, through the window's own shortcut. */
+  g_assert_true (press_shortcut (GTK_WIDGET (window), "F5"));
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
@@ -416,13 +463,32 @@ test_window_present (void)
   g_assert_nonnull (presentation);
   g_assert_cmpuint (cst_presentation_get_n_slides (presentation), ==, seg->k + 1);
   g_assert_cmpuint (cst_presentation_get_slide (presentation), ==, 0);
-  cst_presentation_go (presentation, 1);
-  cst_presentation_go (presentation, 100);
+
+  /* The keys a presenter (or a clicker, which sends Page Down/Up) uses, through the window's own
+   * key controller. */
+  g_assert_true (send_key (GTK_WIDGET (presentation), GDK_KEY_Right));
+  g_assert_cmpuint (cst_presentation_get_slide (presentation), ==, 1);
+  g_assert_true (send_key (GTK_WIDGET (presentation), GDK_KEY_Page_Down));
+  g_assert_cmpuint (cst_presentation_get_slide (presentation), ==, 2);
+  g_assert_true (send_key (GTK_WIDGET (presentation), GDK_KEY_Left));
+  g_assert_cmpuint (cst_presentation_get_slide (presentation), ==, 1);
+  g_assert_true (send_key (GTK_WIDGET (presentation), GDK_KEY_End));
   g_assert_cmpuint (cst_presentation_get_slide (presentation), ==, seg->k);
+  g_assert_true (send_key (GTK_WIDGET (presentation), GDK_KEY_space));
+  g_assert_cmpuint (cst_presentation_get_slide (presentation), ==, seg->k);
+  g_assert_true (send_key (GTK_WIDGET (presentation), GDK_KEY_Home));
+  g_assert_cmpuint (cst_presentation_get_slide (presentation), ==, 0);
+  g_assert_false (send_key (GTK_WIDGET (presentation), GDK_KEY_a));
   for (guint i = 0; i < 20 && g_main_context_pending (NULL); i++)
     g_main_context_iteration (NULL, FALSE);
 
-  gtk_window_destroy (GTK_WINDOW (presentation));
+  /* Escape leaves: the presentation window is gone. */
+  g_object_add_weak_pointer (G_OBJECT (presentation), (gpointer *) &presentation);
+  g_assert_true (send_key (GTK_WIDGET (presentation), GDK_KEY_Escape));
+  for (guint i = 0; i < 20 && g_main_context_pending (NULL); i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_null (presentation);
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
