@@ -1,0 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Issue 8: reserved for this window. */
+
+#include "config.h"
