@@ -38,9 +38,10 @@ space_at (const char *p)
 {
   if (*p == ' ' || *p == '\t')
     return 1;
-  if (memcmp (p, "\xC2\xA0", 2) == 0)
+  /* Byte by byte, stopping at the first difference: @p may end right after its first byte. */
+  if ((guchar) p[0] == 0xC2 && (guchar) p[1] == 0xA0)
     return 2;
-  if (memcmp (p, "\xE2\x80\xAF", 3) == 0 || memcmp (p, "\xE2\x80\x89", 3) == 0)
+  if ((guchar) p[0] == 0xE2 && (guchar) p[1] == 0x80 && ((guchar) p[2] == 0xAF || (guchar) p[2] == 0x89))
     return 3;
   return 0;
 }
@@ -227,7 +228,7 @@ cst_parse_number (const char    *text,
           local.negative = TRUE;
           p = skip_spaces (p + 1);
         }
-      else if (memcmp (p, "\xE2\x88\x92", 3) == 0)  /* U+2212 MINUS SIGN */
+      else if (strncmp (p, "\xE2\x88\x92", 3) == 0)  /* U+2212 MINUS SIGN */
         {
           if (local.negative)
             return FALSE;
