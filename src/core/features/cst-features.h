@@ -91,6 +91,14 @@ CstFeatureTable      *cst_features_compute        (CstStore             *store,
                                                    CstProgressFunc       progress,
                                                    gpointer              progress_data,
                                                    GError              **error);
+/* The same, from orders and engagement strictly before @cutoff only; see the .c file. */
+CstFeatureTable      *cst_features_compute_until  (CstStore             *store,
+                                                   gint64                identity_run,
+                                                   gint64                cutoff,
+                                                   GCancellable         *cancellable,
+                                                   CstProgressFunc       progress,
+                                                   gpointer              progress_data,
+                                                   GError              **error);
 int                   cst_feature_table_find      (const CstFeatureTable *table,
                                                    const char           *name);
 void                  cst_feature_table_free      (CstFeatureTable      *table);
