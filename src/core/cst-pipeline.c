@@ -98,7 +98,7 @@ segment_store (CstStore                     *store,
   CstIdentityReport identity = { 0 };
   gint64 start = g_get_monotonic_time ();
 
-  if (!cst_identity_match_by_email (store, &identity, cancellable, cst_progress_stage_report, identity_stage, error))
+  if (!cst_identity_link (store, NULL, &identity, cancellable, cst_progress_stage_report, identity_stage, error))
     return FALSE;
   summary->seconds_identity = seconds_since (start);
   summary->n_records = identity.n_records;

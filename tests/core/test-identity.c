@@ -7,6 +7,7 @@
 #include "../cst-test-util.h"
 #include "identity/cst-identity.h"
 #include "io/cst-import.h"
+#include "linkage/cst-store-linkage.h"
 #include "store/cst-store.h"
 
 static char *
@@ -90,6 +91,39 @@ test_identity_import_and_match (void)
   g_assert_cmpuint (identity.n_records, ==, 7);
   g_assert_cmpuint (identity.n_people, ==, 4);
   g_assert_cmpuint (identity.n_without_email, ==, 1);
+
+  /* The probabilistic linker (the project path) finds the same four people, and a second run
+   * keeps their stable ids. */
+  {
+    CstIdentityReport linked = { 0 };
+    CstIdentityReport again = { 0 };
+    g_autoptr(GArray) first = NULL;
+    g_autoptr(GArray) second = NULL;
+
+    g_assert_true (cst_identity_link (store, NULL, &linked, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (linked.n_records, ==, 7);
+    g_assert_cmpuint (linked.n_people, ==, 4);
+    g_assert_cmpuint (linked.n_without_email, ==, 1);
+    g_assert_cmpint (linked.run_id, >, identity.run_id);
+    first = cst_store_linkage_search_people (store, 0, "", 100, &error);
+    g_assert_no_error (error);
+
+    g_assert_true (cst_identity_link (store, NULL, &again, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+    second = cst_store_linkage_search_people (store, 0, "", 100, &error);
+    g_assert_cmpuint (first->len, ==, 4);
+    g_assert_cmpuint (second->len, ==, 4);
+    for (guint i = 0; i < first->len; i++)
+      {
+        CstLinkagePerson *a = &g_array_index (first, CstLinkagePerson, i);
+        CstLinkagePerson *b = &g_array_index (second, CstLinkagePerson, i);
+
+        g_assert_cmpint (a->uid, ==, b->uid);
+        g_assert_cmpint (a->n_records, ==, b->n_records);
+        g_assert_cmpstr (a->email, ==, b->email);
+      }
+  }
 
   cst_store_close (store);
   cst_test_remove_dir (dir);

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "cst-identity.h"
+#include "linkage/cst-linker.h"
+#include "linkage/cst-store-linkage.h"
 #include "store/cst-store.h"
 
 typedef struct
@@ -221,4 +223,109 @@ cst_identity_match_by_email (CstStore           *store,
 fail:
   cst_store_rollback (store);
   return FALSE;
+}
+
+gboolean
+cst_identity_link (CstStore           *store,
+                   const CstLinkOptions *options,
+                   CstIdentityReport  *report,
+                   GCancellable       *cancellable,
+                   CstProgressFunc     progress,
+                   gpointer            progress_data,
+                   GError            **error)
+{
+  g_autoptr(CstLinkData) data = NULL;
+  g_autoptr(CstLinkResult) result = NULL;
+  g_autoptr(GArray) decisions = NULL;
+  g_autoptr(GArray) mapped = g_array_new (FALSE, FALSE, sizeof (CstLinkDecision));
+  g_autoptr(GHashTable) index_of = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autofree gint64 *ids = NULL;
+  CstLinkOptions link_options;
+  CstProgressStage stage = { progress, progress_data, 0.1, 0.7 };
+  gint64 start = g_get_monotonic_time ();
+  gint64 run_id;
+  guint n, n_without_email = 0;
+  int email_col = -1;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+
+  if (options != NULL)
+    link_options = *options;
+  else
+    cst_link_options_init (&link_options);
+
+  cst_progress_report (progress, progress_data, 0.0, _("Reading records"));
+  data = cst_store_linkage_load_records (store, NULL, error);
+  if (data == NULL)
+    return FALSE;
+  n = cst_link_data_get_n_records (data);
+
+  /* Decisions refer to records.id; the linker wants record indices. */
+  ids = g_new (gint64, MAX (n, 1));
+  for (guint r = 0; r < n; r++)
+    {
+      ids[r] = cst_link_data_get_id (data, r);
+      g_hash_table_insert (index_of, &ids[r], GUINT_TO_POINTER (r));
+    }
+  decisions = cst_store_linkage_list_decisions (store, error);
+  if (decisions == NULL)
+    return FALSE;
+  {
+    /* A later decision about the same pair overrides an earlier one. */
+    g_autoptr(GHashTable) latest = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+
+    for (guint i = 0; i < decisions->len; i++)
+      {
+        CstLinkageDecision *d = &g_array_index (decisions, CstLinkageDecision, i);
+        char *key = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, d->record_a, d->record_b);
+
+        g_ptr_array_add (keys, key);
+        g_hash_table_insert (latest, key, GUINT_TO_POINTER (i));
+      }
+    for (guint i = 0; i < decisions->len; i++)
+      {
+        CstLinkageDecision *d = &g_array_index (decisions, CstLinkageDecision, i);
+        gpointer a, b;
+
+        if (GPOINTER_TO_UINT (g_hash_table_lookup (latest, g_ptr_array_index (keys, i))) != i)
+          continue;
+        if (g_hash_table_lookup_extended (index_of, &d->record_a, NULL, &a) &&
+            g_hash_table_lookup_extended (index_of, &d->record_b, NULL, &b))
+          {
+            CstLinkDecision m = { GPOINTER_TO_UINT (a), GPOINTER_TO_UINT (b), d->same };
+            g_array_append_val (mapped, m);
+          }
+      }
+  }
+  link_options.decisions = (const CstLinkDecision *) mapped->data;
+  link_options.n_decisions = mapped->len;
+
+  result = cst_link_run (data, &link_options, cancellable, cst_progress_stage_report, &stage, error);
+  if (result == NULL)
+    return FALSE;
+
+  cst_progress_report (progress, progress_data, 0.8, _("Saving people"));
+  run_id = cst_store_linkage_save (store, data, result, &link_options,
+                                   (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC,
+                                   cancellable, error);
+  if (run_id < 0)
+    return FALSE;
+
+  for (guint c = 0; c < cst_link_data_get_n_columns (data); c++)
+    if (cst_link_data_get_kind (data, c) == CST_LINK_EMAIL)
+      email_col = c;
+  for (guint r = 0; r < n; r++)
+    n_without_email += email_col < 0 || cst_link_data_get_value (data, r, email_col) == NULL;
+
+  if (report != NULL)
+    {
+      report->run_id = run_id;
+      report->n_records = n;
+      report->n_people = result->n_people;
+      report->n_without_email = n_without_email;
+      report->seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+    }
+  cst_progress_report (progress, progress_data, 1.0, NULL);
+  return TRUE;
 }
