@@ -7,20 +7,242 @@
 #include <stdio.h>
 
 #include "cst-cli.h"
+#include "audience/cst-audience.h"
+#include "audience/cst-privacy.h"
 
-/* constellate-cli export and erase: issue 8. */
+/* constellate-cli export and erase (issue 8). Both refuse to create a project: a typing
+ * mistake in --project must not leave an empty project behind. */
+
+static int
+usage_error (const char *message)
+{
+  fprintf (stderr, "%s: %s\n", g_get_prgname (), message);
+  return 2;
+}
+
+static CstStore *
+open_existing (const char  *project,
+               GError     **error)
+{
+  if (!g_file_test (project, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autofree char *display = g_filename_display_name (project);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("There is no project “%s”"), display);
+      return NULL;
+    }
+  return cst_store_open (project, error);
+}
+
+static gboolean
+parse_columns (const char        *text,
+               CstExportOptions  *options)
+{
+  g_auto(GStrv) names = g_strsplit (text, ",", -1);
+
+  options->n_columns = 0;
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      CstAudienceColumn column;
+
+      g_strstrip (names[i]);
+      if (!cst_audience_column_from_id (names[i], &column) || options->n_columns >= CST_AUDIENCE_N_COLUMNS)
+        return FALSE;
+      options->columns[options->n_columns++] = column;
+    }
+  return options->n_columns > 0;
+}
+
 int
 cst_cli_export (int    argc,
                 char **argv)
 {
-  fprintf (stderr, "constellate-cli export: %s\n", _("not available yet"));
-  return 1;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstStore) store = NULL;
+  g_autoptr(CstAudience) audience = NULL;
+  g_autofree char *project = NULL;
+  g_autofree char *segment = NULL;
+  g_autofree char *holdout = NULL;
+  g_autofree char *seed = NULL;
+  g_autofree char *format = NULL;
+  g_autofree char *platform = NULL;
+  g_autofree char *columns = NULL;
+  g_autofree char *country = NULL;
+  g_autofree char *out = NULL;
+  gboolean json = FALSE;
+  CstExportOptions options;
+  CstExportSummary summary = { 0 };
+  const GOptionEntry entries[] = {
+    { "project", 'p', 0, G_OPTION_ARG_FILENAME, &project, N_("The project file (.constellate)"), N_("FILE") },
+    { "segment", 0, 0, G_OPTION_ARG_STRING, &segment, N_("A segment of the newest run, by number or name"), N_("ID|NAME") },
+    { "holdout", 0, 0, G_OPTION_ARG_STRING, &holdout, N_("Share held back as a control group, 0–0.9 (default 0.1, or the audience’s stored share)"), N_("F") },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed, N_("Seed of the holdout draw (default: the stored one, or one from the audience)"), N_("S") },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("csv, xlsx or hashed (SHA-256 customer list)"), N_("FORMAT") },
+    { "platform", 0, 0, G_OPTION_ARG_STRING, &platform, N_("Layout of a hashed list: google (default) or meta"), N_("NAME") },
+    { "columns", 0, 0, G_OPTION_ARG_STRING, &columns, N_("Columns of a CSV or XLSX, comma-separated (email,first_name,last_name,phone,country,postcode,city,customer_key,consent,orders,total_spend,last_order,segment,person_id)"), N_("LIST") },
+    { "country", 0, 0, G_OPTION_ARG_STRING, &country, N_("Only people of this country (ISO code)"), N_("CC") },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, N_("The file to write"), N_("FILE") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context, _("Export a segment of the newest run as an audience. People who refused "
+                                           "consent are left out; a seeded holdout group is held back from every export "
+                                           "of the same audience."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!cst_cli_parse_options (context, &argc, &argv))
+    return 2;
+  if (project == NULL || segment == NULL || format == NULL || out == NULL)
+    return usage_error (_("--project, --segment, --format and --out are required"));
+
+  cst_export_options_init (&options);
+  if (!cst_export_format_from_string (format, &options.format))
+    return usage_error (_("--format must be csv, xlsx or hashed"));
+  if (platform != NULL && !cst_hashed_platform_from_string (platform, &options.platform))
+    return usage_error (_("--platform must be google or meta"));
+  if (columns != NULL && !parse_columns (columns, &options))
+    return usage_error (_("--columns lists unknown columns"));
+  if (holdout != NULL)
+    {
+      char *end = NULL;
+
+      options.holdout_share = g_ascii_strtod (holdout, &end);
+      if (end == holdout || *end != '\0' || !(options.holdout_share >= 0 && options.holdout_share <= 0.9))
+        return usage_error (_("--holdout must be a share between 0 and 0.9"));
+    }
+  if (seed != NULL)
+    {
+      guint64 value;
+
+      if (!g_ascii_string_to_unsigned (seed, 10, 0, G_MAXUINT32, &value, NULL))
+        return usage_error (_("--seed must be a whole number between 0 and 4294967295"));
+      options.has_seed = TRUE;
+      options.seed = (guint32) value;
+    }
+
+  store = open_existing (project, &error);
+  if (store == NULL)
+    return cst_cli_fail (error);
+  audience = cst_audience_new_from_segment (store, segment, &error);
+  if (audience == NULL)
+    return cst_cli_fail (error);
+  cst_audience_set_country (audience, country);
+  if (!cst_audience_export (store, audience, &options, out, &summary, NULL, NULL, NULL, &error))
+    return cst_cli_fail (error);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "segment");
+      json_builder_add_string_value (builder, cst_audience_get_name (audience));
+      json_builder_set_member_name (builder, "format");
+      json_builder_add_string_value (builder, format);
+      json_builder_set_member_name (builder, "out");
+      json_builder_add_string_value (builder, out);
+      json_builder_set_member_name (builder, "audience_id");
+      json_builder_add_int_value (builder, summary.audience_id);
+      json_builder_set_member_name (builder, "candidates");
+      json_builder_add_int_value (builder, (gint64) summary.n_candidates);
+      json_builder_set_member_name (builder, "no_consent");
+      json_builder_add_int_value (builder, (gint64) summary.n_no_consent);
+      json_builder_set_member_name (builder, "filtered");
+      json_builder_add_int_value (builder, (gint64) summary.n_filtered);
+      json_builder_set_member_name (builder, "eligible");
+      json_builder_add_int_value (builder, (gint64) summary.n_eligible);
+      json_builder_set_member_name (builder, "held");
+      json_builder_add_int_value (builder, (gint64) summary.n_held);
+      json_builder_set_member_name (builder, "written");
+      json_builder_add_int_value (builder, (gint64) summary.n_written);
+      json_builder_set_member_name (builder, "no_identifier");
+      json_builder_add_int_value (builder, (gint64) summary.n_no_identifier);
+      json_builder_set_member_name (builder, "dropped_sensitive_columns");
+      json_builder_add_int_value (builder, (gint64) summary.n_dropped_columns);
+      json_builder_set_member_name (builder, "holdout_share");
+      json_builder_add_double_value (builder, summary.holdout_share);
+      json_builder_set_member_name (builder, "seed");
+      json_builder_add_int_value (builder, summary.seed);
+      json_builder_set_member_name (builder, "holdout_reused");
+      json_builder_add_boolean_value (builder, summary.holdout_reused);
+      json_builder_set_member_name (builder, "bytes");
+      json_builder_add_int_value (builder, (gint64) summary.bytes);
+      json_builder_set_member_name (builder, "seconds");
+      json_builder_add_double_value (builder, summary.seconds);
+      json_builder_end_object (builder);
+      cst_cli_print_json (builder);
+    }
+  else
+    printf (_("Wrote %zu people of “%s” to %s; held back %zu (%.1f %%, seed %u); left out %zu without consent and %zu by rules\n"),
+            summary.n_written, cst_audience_get_name (audience), out, summary.n_held, summary.holdout_share * 100.0,
+            summary.seed, summary.n_no_consent, summary.n_filtered);
+  return 0;
 }
 
 int
 cst_cli_erase (int    argc,
                char **argv)
 {
-  fprintf (stderr, "constellate-cli erase: %s\n", _("not available yet"));
-  return 1;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstStore) store = NULL;
+  g_autoptr(GTimer) timer = NULL;
+  g_autofree char *project = NULL;
+  g_autofree char *email = NULL;
+  g_autofree char *person = NULL;
+  gboolean json = FALSE;
+  gint64 person_id = 0;
+  CstErasure result = { 0 };
+  const GOptionEntry entries[] = {
+    { "project", 'p', 0, G_OPTION_ARG_FILENAME, &project, N_("The project file (.constellate)"), N_("FILE") },
+    { "email", 0, 0, G_OPTION_ARG_STRING, &email, N_("Erase every person and record with this address"), N_("E") },
+    { "person", 0, 0, G_OPTION_ARG_STRING, &person, N_("Erase the person with this internal number"), N_("ID") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context, _("Erase a person from a project: every record, raw row, link, assignment and "
+                                           "score, in one transaction, with freed bytes overwritten. An audit entry keeps "
+                                           "only the internal number and the time."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!cst_cli_parse_options (context, &argc, &argv))
+    return 2;
+  if (project == NULL || (email == NULL) == (person == NULL))
+    return usage_error (_("--project and exactly one of --email or --person are required"));
+  if (person != NULL && !g_ascii_string_to_signed (person, 10, 1, G_MAXINT64, &person_id, NULL))
+    return usage_error (_("--person must be a person number"));
+  if (email != NULL && *g_strstrip (email) == '\0')
+    return usage_error (_("--email must not be empty"));
+
+  timer = g_timer_new ();
+  store = open_existing (project, &error);
+  if (store == NULL || !cst_privacy_erase_person (store, person_id, email, &result, &error))
+    return cst_cli_fail (error);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "audit_id");
+      json_builder_add_int_value (builder, result.audit_id);
+      json_builder_set_member_name (builder, "people");
+      json_builder_add_int_value (builder, result.n_people);
+      json_builder_set_member_name (builder, "records");
+      json_builder_add_int_value (builder, result.n_records);
+      json_builder_set_member_name (builder, "raw_rows");
+      json_builder_add_int_value (builder, result.n_raw_rows);
+      json_builder_set_member_name (builder, "seconds");
+      json_builder_add_double_value (builder, g_timer_elapsed (timer, NULL));
+      json_builder_end_object (builder);
+      cst_cli_print_json (builder);
+    }
+  else
+    printf (_("Erased %" G_GINT64_FORMAT " profile(s), %" G_GINT64_FORMAT " record(s) and %" G_GINT64_FORMAT
+              " raw row(s); audit entry %" G_GINT64_FORMAT "\n"),
+            result.n_people, result.n_records, result.n_raw_rows, result.audit_id);
+  return 0;
 }
