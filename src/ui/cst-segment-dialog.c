@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cst-audience-dialog.h"
 #include "cst-chart-difference.h"
 #include "cst-chart-view.h"
 #include "cst-report.h"
@@ -240,6 +241,19 @@ export_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* The segment as a campaign audience: consent rules, a control group held back, CSV, Excel or
+ * a hashed list for an ad platform. */
+static void
+export_audience_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  CstSegmentDialog *self = CST_SEGMENT_DIALOG (widget);
+
+  gtk_window_present (GTK_WINDOW (cst_audience_dialog_new_for_segment (GTK_WINDOW (self), self->project_path,
+                                                                       self->segment, self->segment_name)));
+}
+
 static void
 setup_label_cb (GtkSignalListItemFactory *factory,
                 GtkListItem              *item,
@@ -336,6 +350,8 @@ cst_segment_dialog_class_init (CstSegmentDialogClass *klass)
   object_class->finalize = cst_segment_dialog_finalize;
 
   gtk_widget_class_install_action (widget_class, "segment.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "segment.export-audience", NULL, export_audience_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "segment.export-audience", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
@@ -359,6 +375,7 @@ build_content (CstSegmentDialog      *self,
   GtkWidget *chart = cst_chart_view_new ();
   GtkWidget *scrolled = gtk_scrolled_window_new ();
   GtkWidget *spinner = gtk_spinner_new ();
+  GtkWidget *audience_button;
   g_autoptr(CstDifferenceModel) model = NULL;
   guint n_bars;
   g_autofree char *size = g_strdup_printf ("%'zu", seg->sizes[segment]);
@@ -373,7 +390,13 @@ build_content (CstSegmentDialog      *self,
   self->export_button = gtk_button_new_with_mnemonic (_("_Export Members…"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->export_button), "segment.export");
   gtk_widget_set_sensitive (self->export_button, FALSE);
-  gtk_widget_add_css_class (self->export_button, "suggested-action");
+  gtk_widget_set_tooltip_text (self->export_button, _("Every person of the segment as a table, as shown below"));
+  audience_button = gtk_button_new_with_mnemonic (_("Export _Audience…"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (audience_button), "segment.export-audience");
+  gtk_widget_set_tooltip_text (audience_button,
+                               _("For a campaign: leaves out people without consent and holds back a control group"));
+  gtk_widget_add_css_class (audience_button, "suggested-action");
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), audience_button);
   adw_header_bar_pack_end (ADW_HEADER_BAR (header), self->export_button);
   gtk_box_append (GTK_BOX (toolbar), header);
 

@@ -10,6 +10,7 @@
 #include "cst-import-wizard.h"
 #include "cst-job-bar.h"
 #include "cst-presentation.h"
+#include "cst-privacy-window.h"
 #include "io/cst-rejected.h"
 #include "cst-pipeline.h"
 #include "cst-segment-dialog.h"
@@ -171,6 +172,7 @@ update_actions (CstWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-job", busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.privacy", !busy && self->project_path != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.present",
                                  !busy && cst_segments_page_get_segmentation (self->segments_page) != NULL);
   cst_segments_page_set_busy (self->segments_page, busy || self->project_path == NULL);
@@ -616,6 +618,33 @@ present_action (GtkWidget  *widget,
     gtk_window_present (GTK_WINDOW (cst_presentation_new (GTK_WINDOW (self), seg)));
 }
 
+/* After an erasure the project holds fewer people: show it as it is now. */
+static void
+project_changed_cb (CstWindow *self)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (self->project_path == NULL)
+    return;
+  file = g_file_new_for_path (self->project_path);
+  cst_window_open_project (self, file);
+}
+
+static void
+privacy_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  CstWindow *self = CST_WINDOW (widget);
+  CstPrivacyWindow *privacy;
+
+  if (self->project_path == NULL)
+    return;
+  privacy = cst_privacy_window_new (GTK_WINDOW (self), self->project_path);
+  g_signal_connect_object (privacy, "project-changed", G_CALLBACK (project_changed_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (privacy));
+}
+
 static void
 try_sample_action (GtkWidget  *widget,
                    const char *action_name,
@@ -800,6 +829,8 @@ cst_window_class_init (CstWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.save-rejected", NULL, save_rejected_action);
   gtk_widget_class_install_action (widget_class, "win.present", NULL, present_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.present", NULL);
+  gtk_widget_class_install_action (widget_class, "win.privacy", NULL, privacy_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.privacy", NULL);
 }
 
 static void
