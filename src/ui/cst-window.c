@@ -9,6 +9,8 @@
 
 #include "cst-import-wizard.h"
 #include "cst-job-bar.h"
+#include "cst-audience-dialog.h"
+#include "cst-predictions-page.h"
 #include "cst-presentation.h"
 #include "cst-privacy-window.h"
 #include "io/cst-rejected.h"
@@ -61,6 +63,7 @@ struct _CstWindow
   GtkWidget            *save_rejected_button;
   AdwStatusPage        *people_page;
   CstSegmentsPage      *segments_page;
+  CstPredictionsPage   *predictions_page;
   CstJobBar            *job_bar;
 };
 
@@ -376,6 +379,9 @@ show_summary (CstWindow          *self,
   show_people (self, summary);
   cst_segments_page_set_segmentation (self->segments_page, g_steal_pointer (&summary->segmentation));
   cst_segments_page_set_empty_message (self->segments_page, summary->note);
+  cst_predictions_page_set_project (self->predictions_page, self->project_path);
+  cst_predictions_page_set_segmentation (self->predictions_page,
+                                         cst_segments_page_get_segmentation (self->segments_page));
 
   /* A run that found no segments keeps the earlier ones on screen: say why nothing changed. */
   if (summary->note != NULL && cst_segments_page_get_segmentation (self->segments_page) != NULL)
@@ -564,6 +570,8 @@ start_job (CstWindow  *self,
 
   g_return_if_fail (self->job == NULL);
 
+  /* The window's job may replace the people and segments the page's run would stand on. */
+  cst_predictions_page_cancel (self->predictions_page);
   self->job = cst_job_new (title);
   data->job = g_object_ref (self->job);
   cst_job_bar_set_job (self->job_bar, self->job);
@@ -628,6 +636,26 @@ project_changed_cb (CstWindow *self)
     return;
   file = g_file_new_for_path (self->project_path);
   cst_window_open_project (self, file);
+}
+
+/* A lookalike audience, from the Predictions page, goes out through the same audience dialog as
+ * a segment. Its name keys the stored holdout: the same day's exports hold back the same people. */
+static void
+predictions_export_cb (CstWindow          *self,
+                       GArray             *person_ids,
+                       CstPredictionsPage *page)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *name = NULL;
+
+  if (self->project_path == NULL || person_ids == NULL || person_ids->len == 0)
+    return;
+  /* Translators: the name of an exported audience; %s is a date */
+  name = g_strdup_printf (_("Lookalike audience %s"), date);
+  gtk_window_present (GTK_WINDOW (cst_audience_dialog_new_for_people (GTK_WINDOW (self), self->project_path, name,
+                                                                      (const gint64 *) (gpointer) person_ids->data,
+                                                                      person_ids->len)));
 }
 
 static void
@@ -801,6 +829,7 @@ cst_window_class_init (CstWindowClass *klass)
   window_class->close_request = cst_window_close_request;
 
   g_type_ensure (CST_TYPE_SEGMENTS_PAGE);
+  g_type_ensure (CST_TYPE_PREDICTIONS_PAGE);
   g_type_ensure (CST_TYPE_JOB_BAR);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/constellate/Constellate/cst-window.ui");
@@ -817,9 +846,11 @@ cst_window_class_init (CstWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstWindow, save_rejected_button);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, people_page);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, segments_page);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, predictions_page);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, job_bar);
   gtk_widget_class_bind_template_callback (widget_class, recent_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, segments_run_cb);
+  gtk_widget_class_bind_template_callback (widget_class, predictions_export_cb);
   gtk_widget_class_bind_template_callback (widget_class, open_segment_cb);
 
   gtk_widget_class_install_action (widget_class, "win.try-sample", NULL, try_sample_action);
