@@ -10,6 +10,7 @@
 #include "cst-import-wizard.h"
 #include "cst-job-bar.h"
 #include "cst-audience-dialog.h"
+#include "cst-people-page.h"
 #include "cst-predictions-page.h"
 #include "cst-presentation.h"
 #include "cst-privacy-window.h"
@@ -61,7 +62,7 @@ struct _CstWindow
   GtkLabel             *data_title;
   GtkListBox           *sources_list;
   GtkWidget            *save_rejected_button;
-  AdwStatusPage        *people_page;
+  CstPeoplePage        *people_page;
   CstSegmentsPage      *segments_page;
   CstPredictionsPage   *predictions_page;
   CstJobBar            *job_bar;
@@ -169,7 +170,8 @@ job_thread (GTask        *task,
 static void
 update_actions (CstWindow *self)
 {
-  gboolean busy = self->job != NULL;
+  /* A People page run writes the project too: one writer at a time. */
+  gboolean busy = self->job != NULL || cst_people_page_is_busy (self->people_page);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.try-sample", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", !busy);
@@ -179,6 +181,7 @@ update_actions (CstWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.present",
                                  !busy && cst_segments_page_get_segmentation (self->segments_page) != NULL);
   cst_segments_page_set_busy (self->segments_page, busy || self->project_path == NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->people_page), self->job == NULL);
 }
 
 static void
@@ -344,30 +347,6 @@ show_sources (CstWindow                *self,
 }
 
 static void
-show_people (CstWindow                *self,
-             const CstPipelineSummary *summary)
-{
-  g_autofree char *records = format_count (summary->n_records);
-  g_autofree char *people = format_count (summary->n_people);
-  g_autofree char *title = NULL;
-
-  g_autofree char *records_text = NULL;
-  g_autofree char *people_text = NULL;
-
-  records_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s Record", "%s Records", summary->n_records),
-                                  records);
-  people_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s Person", "%s People", summary->n_people),
-                                 people);
-  /* Translators: "107,375 Records, 5,308 People" */
-  title = g_strdup_printf (_("%s, %s"), records_text, people_text);
-  adw_status_page_set_title (self->people_page, title);
-  adw_status_page_set_description (self->people_page,
-                                   _("Records that share an email address, ignoring capitals, spaces and "
-                                     "the dots Gmail ignores, are one person. Records without an email "
-                                     "address are a person of their own."));
-}
-
-static void
 show_summary (CstWindow          *self,
               CstPipelineSummary *summary)
 {
@@ -376,9 +355,9 @@ show_summary (CstWindow          *self,
 
   adw_view_switcher_title_set_subtitle (self->switcher_title, name);
   show_sources (self, summary);
-  show_people (self, summary);
   cst_segments_page_set_segmentation (self->segments_page, g_steal_pointer (&summary->segmentation));
   cst_segments_page_set_empty_message (self->segments_page, summary->note);
+  cst_people_page_set_project (self->people_page, self->project_path);
   cst_predictions_page_set_project (self->predictions_page, self->project_path);
   cst_predictions_page_set_segmentation (self->predictions_page,
                                          cst_segments_page_get_segmentation (self->segments_page));
@@ -599,6 +578,13 @@ segments_run_cb (CstWindow *self)
     g_settings_set_int (self->settings, "segment-count", data->options.k);
   data->project_path = g_strdup (self->project_path);
   start_job (self, data, _("Finding segments"));
+}
+
+/* Decisions on the People page made new people: their segments follow. */
+static void
+people_changed_cb (CstWindow *self)
+{
+  segments_run_cb (self);
 }
 
 static void
@@ -830,6 +816,7 @@ cst_window_class_init (CstWindowClass *klass)
 
   g_type_ensure (CST_TYPE_SEGMENTS_PAGE);
   g_type_ensure (CST_TYPE_PREDICTIONS_PAGE);
+  g_type_ensure (CST_TYPE_PEOPLE_PAGE);
   g_type_ensure (CST_TYPE_JOB_BAR);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/constellate/Constellate/cst-window.ui");
@@ -881,6 +868,14 @@ cst_window_init (CstWindow *self)
   g_signal_connect_object (self->main_stack, "notify::visible-child-name",
                            G_CALLBACK (update_switcher_bar), self, G_CONNECT_SWAPPED);
   update_switcher_bar (self);
+
+  g_signal_connect_object (self->people_page, "people-changed", G_CALLBACK (people_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->people_page, "notify::busy", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+  /* The number of pairs waiting for a decision, on the People tab. */
+  g_object_bind_property (self->people_page, "n-review",
+                          adw_view_stack_get_page (self->view_stack, GTK_WIDGET (self->people_page)), "badge-number",
+                          G_BINDING_SYNC_CREATE);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
