@@ -456,9 +456,22 @@ level_word (CstLinkLevel level)
     }
 }
 
+/* What the model made of a field. A field without a level although both records fill it is one
+ * the model does not weigh (customer numbers: only the exact rule within a file uses them). */
+static const char *
+field_word (const CstLinkageField *field)
+{
+  if (field->level == CST_LINK_LEVEL_MISSING &&
+      field->value_a != NULL && *field->value_a != '\0' &&
+      field->value_b != NULL && *field->value_b != '\0')
+    return _("Not compared");
+  return level_word (field->level);
+}
+
 /* The agreement in words with an icon; the colour only repeats what they say. */
 static GtkWidget *
-create_level_badge (CstLinkLevel level)
+create_level_badge (CstLinkLevel  level,
+                    const char   *word)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   const char *icon = "dialog-question-symbolic";
@@ -490,7 +503,7 @@ create_level_badge (CstLinkLevel level)
 
   image = gtk_image_new_from_icon_name (icon);
   gtk_accessible_update_state (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
-  label = gtk_label_new (level_word (level));
+  label = gtk_label_new (word);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_box_append (GTK_BOX (box), image);
   gtk_box_append (GTK_BOX (box), label);
@@ -595,12 +608,12 @@ show_item (CstPeoplePage *self)
       const CstLinkageField *field = g_ptr_array_index (item->fields, i);
       g_autofree char *label = capitalize (field->label);
       GtkWidget *name = create_value_label (label, FALSE);
-      GtkWidget *badge = create_level_badge (field->level);
+      GtkWidget *badge = create_level_badge (field->level, field_word (field));
       g_autofree char *description =
         g_strdup_printf (_("%s: %s and %s, %s"), field->label,
                          field->value_a != NULL && *field->value_a != '\0' ? field->value_a : _("empty"),
                          field->value_b != NULL && *field->value_b != '\0' ? field->value_b : _("empty"),
-                         level_word (field->level));
+                         field_word (field));
 
       gtk_widget_add_css_class (name, "dim-label");
       gtk_widget_set_hexpand (name, FALSE);
