@@ -556,8 +556,11 @@ fit_trees (CstClassifier *self,
   return fit_platt (zval, yval, n_val, self->platt_trees, error);
 }
 
-/* Standardized coefficients for the logistic model; split gains for the trees, each signed by
- * the correlation of the feature with the model's score over the training rows. */
+/* How strongly each column drives the model — the size of its standardized coefficient, or its
+ * total split gain in the trees — and in which direction, from the correlation of the column with
+ * the model's score over the training rows. The direction is the one people read ("more days
+ * since the last order"): a coefficient's own sign can flip when columns move together (orders
+ * and total spend), and then says the opposite of what the model does with such customers. */
 static void
 compute_drivers (CstClassifier *self,
                  const double  *x,
@@ -565,64 +568,55 @@ compute_drivers (CstClassifier *self,
                  gsize          n)
 {
   gsize p = self->p;
+  const double *importance = self->kind == CST_CLASSIFIER_TREES ? cst_boosting_get_importance (self->trees) : NULL;
+  g_autofree double *sample = NULL;
+  g_autofree double *score = NULL;
+  gsize n_train = 0;
+  gsize stride;
+  gsize m = 0;
 
   self->drivers = g_array_new (FALSE, FALSE, sizeof (CstDriver));
 
-  if (self->kind == CST_CLASSIFIER_LOGISTIC)
-    {
-      for (gsize j = 0; j < p; j++)
-        {
-          CstDriver driver = { j, fabs (self->theta[j]), self->theta[j] >= 0.0 ? 1 : -1 };
-
-          if (driver.importance > 0.0)
-            g_array_append_val (self->drivers, driver);
-        }
-    }
+  /* At most about 5,000 evenly spaced training rows: plenty for the sign of a correlation, and
+   * scoring every row would cost as much as a tenth of the fit. */
+  for (gsize i = 0; i < n; i++)
+    n_train += role[i] != ROLE_TEST;
+  stride = MAX ((gsize) 1, n_train / 5000);
+  sample = g_new (double, (n_train / stride + 1) * p);
+  for (gsize i = 0, t = 0; i < n; i++)
+    if (role[i] != ROLE_TEST && t++ % stride == 0)
+      memcpy (sample + m++ * p, x + i * p, sizeof (double) * p);
+  score = g_new (double, MAX (m, 1));
+  if (self->kind == CST_CLASSIFIER_TREES)
+    cst_boosting_decision (self->trees, sample, m, score);
   else
+    logistic_decision (self, sample, m, score);
+
+  for (gsize j = 0; j < p; j++)
     {
-      const double *importance = cst_boosting_get_importance (self->trees);
-      g_autofree double *sample = NULL;
-      g_autofree double *score = NULL;
-      gsize n_train = 0;
-      gsize stride;
-      gsize m = 0;
+      double sx = 0.0, sy = 0.0, sxy = 0.0, cnt = 0.0;
+      double cov;
+      CstDriver driver = { j, importance != NULL ? importance[j] : fabs (self->theta[j]), 1 };
 
-      /* Directions from at most about 5,000 evenly spaced training rows: plenty for the sign
-       * of a correlation, and scoring every row would cost as much as a tenth of the fit. */
-      for (gsize i = 0; i < n; i++)
-        n_train += role[i] != ROLE_TEST;
-      stride = MAX ((gsize) 1, n_train / 5000);
-      sample = g_new (double, (n_train / stride + 1) * p);
-      for (gsize i = 0, t = 0; i < n; i++)
-        if (role[i] != ROLE_TEST && t++ % stride == 0)
-          memcpy (sample + m++ * p, x + i * p, sizeof (double) * p);
-      score = g_new (double, MAX (m, 1));
-      cst_boosting_decision (self->trees, sample, m, score);
-
-      for (gsize j = 0; j < p; j++)
+      if (driver.importance <= 0.0)
+        continue;
+      for (gsize i = 0; i < m; i++)
         {
-          double sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0, cnt = 0.0;
-          double cov;
-          CstDriver driver = { j, importance[j], 1 };
+          double v = sample[i * p + j];
 
-          if (importance[j] <= 0.0)
+          if (isnan (v))
             continue;
-          for (gsize i = 0; i < m; i++)
-            {
-              double v = sample[i * p + j];
-
-              if (isnan (v))
-                continue;
-              sx += v;
-              sy += score[i];
-              sxx += v * v;
-              sxy += v * score[i];
-              cnt++;
-            }
-          cov = cnt > 0.0 ? sxy / cnt - (sx / cnt) * (sy / cnt) : 0.0;
-          driver.direction = cov >= 0.0 ? 1 : -1;
-          g_array_append_val (self->drivers, driver);
+          sx += v;
+          sy += score[i];
+          sxy += v * score[i];
+          cnt++;
         }
+      cov = cnt > 0.0 ? sxy / cnt - (sx / cnt) * (sy / cnt) : 0.0;
+      if (cnt > 0.0 && cov != 0.0)
+        driver.direction = cov > 0.0 ? 1 : -1;
+      else if (importance == NULL)
+        driver.direction = self->theta[j] >= 0.0 ? 1 : -1;
+      g_array_append_val (self->drivers, driver);
     }
 
   g_array_sort (self->drivers, compare_drivers);
