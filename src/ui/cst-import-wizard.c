@@ -237,6 +237,91 @@ date_format_changed_cb (AdwComboRow     *row,
                                    adw_combo_row_get_selected (row) == 1 ? CST_DATE_FORMAT_MDY : CST_DATE_FORMAT_DMY);
 }
 
+typedef struct
+{
+  CstImportPlan *plan;   /* a copy, switched in the worker */
+  guint          index;  /* its place among the wizard's plans */
+  int            sheet;
+} SheetData;
+
+static void
+sheet_data_free (gpointer data)
+{
+  SheetData *sd = data;
+
+  cst_import_plan_free (sd->plan);
+  g_free (sd);
+}
+
+static void
+sheet_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  SheetData *sd = task_data;
+  GError *error = NULL;
+
+  if (!cst_import_plan_set_sheet (sd->plan, sd->sheet, cancellable, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+sheet_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  CstImportWizard *self = CST_IMPORT_WIZARD (source);
+  SheetData *sd = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  self->reading = FALSE;
+  gtk_widget_set_sensitive (self->page_box, TRUE);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          gtk_label_set_label (self->error_label, error->message);
+          gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+        }
+      return;
+    }
+  if (self->plans == NULL || sd->index >= self->plans->len)
+    return;
+  {
+    CstImportPlan *old = g_ptr_array_index (self->plans, sd->index);
+
+    g_ptr_array_index (self->plans, sd->index) = g_steal_pointer (&sd->plan);
+    cst_import_plan_free (old);
+  }
+  queue_show_page (self);
+}
+
+/* Another sheet of a workbook: converted in a worker, since a sheet can be large. */
+static void
+sheet_changed_cb (AdwComboRow     *row,
+                  GParamSpec      *pspec,
+                  CstImportWizard *self)
+{
+  g_autoptr(GTask) task = NULL;
+  SheetData *sd;
+
+  if (self->updating || self->reading)
+    return;
+  sd = g_new0 (SheetData, 1);
+  sd->plan = cst_import_plan_copy (current_plan (self));
+  sd->index = self->current;
+  sd->sheet = (int) adw_combo_row_get_selected (row);
+  self->reading = TRUE;
+  gtk_widget_set_sensitive (self->page_box, FALSE);
+  task = g_task_new (self, self->cancellable, sheet_done_cb, NULL);
+  g_task_set_source_tag (task, sheet_changed_cb);
+  g_task_set_task_data (task, sd, sheet_data_free);
+  g_task_run_in_thread (task, sheet_thread);
+}
+
 static GtkWidget *
 combo_row (const char  *title,
            const char  *subtitle,
@@ -262,12 +347,22 @@ build_settings (CstImportWizard *self,
                 CstImportPlan   *plan)
 {
   GtkWidget *group = adw_preferences_group_new ();
+  gboolean workbook = plan->sheet_names != NULL;
   const char *labels[8];
   guint selected = 0;
   GtkWidget *row;
   GtkWidget *toggle;
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("How the File Is Written"));
+
+  if (plan->sheet_names != NULL && g_strv_length (plan->sheet_names) > 1)
+    {
+      row = combo_row (_("Sheet"), _("The workbook has more than one sheet: choose the one to import"),
+                       (const char **) plan->sheet_names, g_strv_length (plan->sheet_names),
+                       plan->sheet >= 0 ? (guint) plan->sheet : 0);
+      g_signal_connect_object (row, "notify::selected", G_CALLBACK (sheet_changed_cb), self, 0);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
 
   for (guint i = 0; i < G_N_ELEMENTS (encodings); i++)
     {
@@ -277,6 +372,9 @@ build_settings (CstImportWizard *self,
     }
   row = combo_row (_("Encoding"), NULL, labels, G_N_ELEMENTS (encodings), selected);
   g_signal_connect_object (row, "notify::selected", G_CALLBACK (encoding_changed_cb), self, 0);
+  /* A workbook's cells come out as UTF-8 text, comma-separated, with a decimal point: only the
+   * sheet and the header row are the user's to choose. */
+  gtk_widget_set_visible (row, !workbook);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
 
   selected = 0;
@@ -288,6 +386,7 @@ build_settings (CstImportWizard *self,
     }
   row = combo_row (_("Values separated by"), NULL, labels, G_N_ELEMENTS (delimiters), selected);
   g_signal_connect_object (row, "notify::selected", G_CALLBACK (delimiter_changed_cb), self, 0);
+  gtk_widget_set_visible (row, !workbook);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
 
   row = adw_action_row_new ();
@@ -306,6 +405,7 @@ build_settings (CstImportWizard *self,
   labels[1] = _("Comma (1.234,56)");
   row = combo_row (_("Decimal separator"), NULL, labels, 2, plan->decimal == ',' ? 1 : 0);
   g_signal_connect_object (row, "notify::selected", G_CALLBACK (decimal_changed_cb), self, 0);
+  gtk_widget_set_visible (row, !workbook);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
 
   return group;

@@ -283,8 +283,8 @@ test_xlsx_values (Fixture       *f,
                    "a,x_y,,,\r\n");
 }
 
-/* Two sheets, the first hidden: listed in order, the first visible is the default, either can
- * be chosen, and a number past the last is an error. */
+/* Two sheets: listed in order, the first (visible) is the default, either can be chosen, and a
+ * number past the last is an error. */
 static void
 test_xlsx_sheets (Fixture       *f,
                   gconstpointer  data)
@@ -305,6 +305,7 @@ test_xlsx_sheets (Fixture       *f,
 
   names = cst_xlsx_list_sheets (path, &error);
   g_assert_no_error (error);
+  g_assert_cmpint (cst_xlsx_first_visible_sheet (path, NULL), ==, 0);
   g_assert_cmpuint (g_strv_length (names), ==, 2);
   g_assert_cmpstr (names[0], ==, "Notes");
   g_assert_cmpstr (names[1], ==, "Data & more");
@@ -319,6 +320,49 @@ test_xlsx_sheets (Fixture       *f,
   g_assert_error (error, CST_XLSX_ERROR, CST_XLSX_ERROR_NO_SHEET);
   g_assert_null (csv);
   g_assert_nonnull (strstr (error->message, "two.xlsx"));
+}
+
+/* A workbook of a notes sheet and the orders: the plan reads the first visible sheet, lists
+ * both, and reads the orders afresh when they are chosen; a copy made before keeps its sheet. */
+static void
+test_xlsx_plan_sheet (Fixture       *f,
+                      gconstpointer  data)
+{
+  Book book = {
+    .names = { "Notes", "Orders", NULL },
+    .sheets = {
+      "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>Exported on Monday</t></is></c></row>",
+      orders_sheet,
+      NULL },
+    .shared = orders_shared,
+  };
+  g_autofree char *path = write_book (f, "book.xlsx", &book);
+  g_autoptr(CstImportPlan) plan = NULL;
+  g_autoptr(CstImportPlan) copy = NULL;
+  g_autoptr(GError) error = NULL;
+
+  plan = cst_import_plan_new (path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (plan->sheet_names);
+  g_assert_cmpuint (g_strv_length (plan->sheet_names), ==, 2);
+  g_assert_cmpstr (plan->sheet_names[1], ==, "Orders");
+  g_assert_cmpint (plan->sheet, ==, 0);
+  g_assert_cmpuint (plan->n_columns, ==, 1);
+
+  copy = cst_import_plan_copy (plan);
+  g_assert_true (cst_import_plan_set_sheet (plan, 1, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (plan->sheet, ==, 1);
+  g_assert_cmpuint (plan->n_columns, ==, 5);
+  g_assert_cmpint (plan->kind, ==, CST_FILE_KIND_TRANSACTIONS);
+  g_assert_cmpint (plan->roles[1], ==, CST_ROLE_EMAIL);
+  g_assert_true (g_file_test (plan->csv_path, G_FILE_TEST_EXISTS));
+
+  /* The copy still reads the notes from its own temporary file. */
+  g_assert_cmpint (copy->sheet, ==, 0);
+  g_assert_cmpuint (copy->n_columns, ==, 1);
+  g_assert_true (g_file_test (copy->csv_path, G_FILE_TEST_EXISTS));
+  g_assert_cmpstr (copy->sheet_names[1], ==, "Orders");
 }
 
 /* The 1904 date system of old Mac workbooks: day 0 is 1904-01-01. */
@@ -655,6 +699,7 @@ main (int   argc,
   ADD ("convert", test_xlsx_convert);
   ADD ("values", test_xlsx_values);
   ADD ("sheets", test_xlsx_sheets);
+  ADD ("plan-sheet", test_xlsx_plan_sheet);
   ADD ("date1904", test_xlsx_date1904);
   ADD ("import", test_xlsx_import);
   ADD ("not-zip", test_xlsx_not_zip);

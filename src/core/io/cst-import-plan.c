@@ -1043,6 +1043,7 @@ cst_import_plan_new (const char    *path,
 
   self = g_new0 (CstImportPlan, 1);
   self->path = g_strdup (path);
+  self->sheet = -1;
   display = g_filename_display_basename (path);
   if (is_workbook (path))
     {
@@ -1051,6 +1052,9 @@ cst_import_plan_new (const char    *path,
       if (csv_path == NULL)
         return NULL;
       self->csv_path = temporary_path_new (csv_path);
+      /* Readable already, so its sheets list too. */
+      self->sheet_names = cst_xlsx_list_sheets (path, NULL);
+      self->sheet = cst_xlsx_first_visible_sheet (path, NULL);
     }
   sniff = cst_sniff_file (read_path (self), error);
   if (sniff == NULL)
@@ -1068,6 +1072,54 @@ cst_import_plan_new (const char    *path,
   self->display_name = g_steal_pointer (&display);
   take_analysis (self, g_steal_pointer (&sniff), g_steal_pointer (&inference), FALSE);
   return g_steal_pointer (&self);
+}
+
+/**
+ * cst_import_plan_set_sheet:
+ * @self: the plan of an Excel workbook
+ * @sheet: an index in `sheet_names`
+ * @cancellable: (nullable): checked while converting
+ * @error: return location for a #GError naming the file
+ *
+ * Reads another sheet of the workbook: converts it, then detects its settings, types and roles
+ * afresh (another sheet has other columns). On failure the plan is unchanged.
+ *
+ * Cost: one pass over the sheet, as for the first.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+cst_import_plan_set_sheet (CstImportPlan  *self,
+                           int             sheet,
+                           GCancellable   *cancellable,
+                           GError        **error)
+{
+  g_autofree char *csv_path = NULL;
+  g_autoptr(CstSniffResult) sniff = NULL;
+  CstInference *inference;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (self->sheet_names != NULL, FALSE);
+  g_return_val_if_fail (sheet >= 0 && (guint) sheet < g_strv_length (self->sheet_names), FALSE);
+
+  csv_path = cst_xlsx_convert_to_csv (self->path, sheet, cancellable, error);
+  if (csv_path == NULL)
+    return FALSE;
+  sniff = cst_sniff_file (csv_path, error);
+  if (sniff == NULL)
+    {
+      g_unlink (csv_path);
+      name_file_in_error (error, self->display_name);
+      return FALSE;
+    }
+  inference = cst_infer_columns (sniff);
+
+  if (self->csv_path != NULL)
+    g_atomic_rc_box_release_full (self->csv_path, delete_temporary_file);
+  self->csv_path = temporary_path_new (csv_path);
+  self->sheet = sheet;
+  take_analysis (self, g_steal_pointer (&sniff), inference, FALSE);
+  return TRUE;
 }
 
 /**
@@ -1326,6 +1378,7 @@ cst_import_plan_copy (const CstImportPlan *self)
   copy->sniff = self->sniff != NULL ? sniff_result_copy (self->sniff) : NULL;
   copy->inference = self->inference != NULL ? inference_copy (self->inference) : NULL;
   copy->csv_path = self->csv_path != NULL ? g_atomic_rc_box_acquire (self->csv_path) : NULL;
+  copy->sheet_names = g_strdupv (self->sheet_names);
   return copy;
 }
 
@@ -1345,6 +1398,7 @@ cst_import_plan_free (CstImportPlan *self)
   g_clear_pointer (&self->inference, cst_inference_free);
   if (self->csv_path != NULL)
     g_atomic_rc_box_release_full (self->csv_path, delete_temporary_file);
+  g_strfreev (self->sheet_names);
   g_free (self);
 }
 

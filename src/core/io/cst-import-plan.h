@@ -36,6 +36,9 @@ typedef struct
                                      * plan and deleted with the last of them */
   gboolean        skip_seen_rows;   /* skip rows an earlier source with the same header holds
                                      * (a newer export of the same source); FALSE by default */
+  char          **sheet_names;      /* (nullable): a workbook's sheets, in the order of their tabs */
+  int             sheet;            /* the sheet read (index in sheet_names; at first the first
+                                     * visible one), -1 when the file is no workbook */
 } CstImportPlan;
 
 CstImportPlan *cst_import_plan_new           (const char             *path,
@@ -52,6 +55,10 @@ void           cst_import_plan_set_kind      (CstImportPlan          *self,
 void           cst_import_plan_set_date_format (CstImportPlan        *self,
                                               guint                   column,
                                               CstDateFormat           format);
+gboolean       cst_import_plan_set_sheet     (CstImportPlan          *self,
+                                              int                     sheet,
+                                              GCancellable           *cancellable,
+                                              GError                **error);
 gboolean       cst_import_plan_validate      (const CstImportPlan    *self,
                                               GError                **error);
 char          *cst_import_plan_dup_content_hash (const CstImportPlan *self,
