@@ -8,6 +8,7 @@
 #include "../cst-test-util.h"
 #include "cst-pipeline.h"
 #include "identity/cst-identity.h"
+#include "io/cst-aligned.h"
 #include "io/cst-import-plan.h"
 #include "io/cst-rejected.h"
 #include "io/cst-sample.h"
@@ -701,6 +702,76 @@ test_import_plan_rejected_csv (Fixture       *f,
   g_assert_cmpstr (text, ==, "file,row,line,column,reason,raw\n");
 }
 
+/* A table aligned with blanks (as CDNOW's log is written) is read through a CSV of its own:
+ * four columns with their roles, every row kept, a short row rejected with its reason. */
+static void
+test_import_plan_aligned (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *path = write_file (f, "log.txt",
+                                      " customer_id  date      number_of_cds  dollar_value\n"
+                                      " 00001        19970101  1              11.77\n"
+                                      " 00002        19970112  1              12.00\n"
+                                      " 00002        19970112  5              77.00\n"
+                                      " 00003        19970102  2\n"
+                                      " 00003        19970330  2              20.76\n",
+                                      NULL, FALSE);
+  g_autofree char *prose = write_file (f, "notes.txt", "one two three\nfour five six\nseven eight nine\n", NULL, FALSE);
+  g_autoptr(CstImportPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  CstImportReport report = { 0 };
+
+  g_assert_true (cst_aligned_detect (path));
+  /* Single blanks between words are prose, not alignment. */
+  g_assert_false (cst_aligned_detect (prose));
+
+  plan = cst_import_plan_new (path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (plan->csv_path);
+  g_assert_cmpuint (plan->n_columns, ==, 4);
+  g_assert_true (plan->has_header);
+  g_assert_cmpint (plan->kind, ==, CST_FILE_KIND_TRANSACTIONS);
+  g_assert_cmpint (plan->roles[0], ==, CST_ROLE_CUSTOMER_KEY);
+  g_assert_cmpint (plan->roles[1], ==, CST_ROLE_ORDER_DATE);
+  g_assert_cmpint (plan->roles[3], ==, CST_ROLE_AMOUNT);
+
+  g_assert_true (cst_import_file (f->store, plan, &report, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.n_rows, ==, 5);
+  g_assert_cmpuint (report.n_rejected, ==, 1);
+}
+
+/* CDNOW's master log as published: 69,659 transactions aligned with blanks, imported without
+ * being asked anything. */
+static void
+test_import_plan_cdnow_master (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autofree char *path = cst_test_shared_data ("cdnow/CDNOW_master.txt");
+  g_autoptr(CstImportPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  CstImportReport report = { 0 };
+
+  if (path == NULL)
+    {
+      g_test_skip ("The shared CDNOW data set is not available");
+      return;
+    }
+  plan = cst_import_plan_new (path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (plan->n_columns, ==, 4);
+  g_assert_cmpint (plan->kind, ==, CST_FILE_KIND_TRANSACTIONS);
+  g_assert_cmpint (plan->roles[column_of (plan, "customer_id")], ==, CST_ROLE_CUSTOMER_KEY);
+  g_assert_cmpint (plan->roles[column_of (plan, "date")], ==, CST_ROLE_ORDER_DATE);
+  g_assert_cmpint (plan->roles[column_of (plan, "number_of_cds")], ==, CST_ROLE_QUANTITY);
+  g_assert_cmpint (plan->roles[column_of (plan, "dollar_value")], ==, CST_ROLE_AMOUNT);
+
+  g_assert_true (cst_import_file (f->store, plan, &report, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.n_rows, ==, 69659);
+  g_assert_cmpuint (report.n_rejected, ==, 0);
+}
+
 /* The shared Telco churn table: one row per customer, keyed by customerID. */
 static void
 test_import_plan_telco (Fixture       *f,
@@ -1026,6 +1097,8 @@ main (int   argc,
   g_test_add ("/cst/import-plan/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   ADD ("german-excel", test_import_plan_german_excel);
+  ADD ("aligned", test_import_plan_aligned);
+  ADD ("cdnow-master", test_import_plan_cdnow_master);
   ADD ("utf16-contacts", test_import_plan_utf16_contacts);
   ADD ("ambiguous-dates", test_import_plan_ambiguous_dates);
   ADD ("roles", test_import_plan_roles);

@@ -12,6 +12,7 @@
 
 #include "cst-csv.h"
 #include "cst-parse.h"
+#include "cst-aligned.h"
 #include "cst-xlsx.h"
 
 /* A plan says how to read one file: the sniffed settings, the inferred roles and the user's
@@ -1017,8 +1018,9 @@ fail:
  * sampled values do not fit, so broken rows are rejected with their reason.
  *
  * An Excel workbook (or any file named `.xlsx`) is first converted to a temporary CSV of its
- * first visible sheet (cst_xlsx_convert_to_csv()), kept in `csv_path` and deleted when the
- * last copy of the plan is freed; the plan then reads that CSV.
+ * first visible sheet (cst_xlsx_convert_to_csv()), and so is a table aligned with blanks
+ * (cst_aligned_convert_to_csv()); the CSV is kept in `csv_path` and deleted when the last copy
+ * of the plan is freed, and the plan reads it.
  *
  * Cost: reads at most %CST_SNIFF_MAX_BYTES of the file; memory bounded by that sample. A
  * workbook's sheet is read whole once to convert it.
@@ -1055,6 +1057,14 @@ cst_import_plan_new (const char    *path,
       /* Readable already, so its sheets list too. */
       self->sheet_names = cst_xlsx_list_sheets (path, NULL);
       self->sheet = cst_xlsx_first_visible_sheet (path, NULL);
+    }
+  else if (cst_aligned_detect (path))
+    {
+      g_autofree char *csv_path = cst_aligned_convert_to_csv (path, cancellable, error);
+
+      if (csv_path == NULL)
+        return NULL;
+      self->csv_path = temporary_path_new (csv_path);
     }
   sniff = cst_sniff_file (read_path (self), error);
   if (sniff == NULL)
