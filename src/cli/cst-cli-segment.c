@@ -10,6 +10,7 @@
 
 #include "cst-cli.h"
 #include "models/cst-explain.h"
+#include "io/cst-csv-chunks.h"
 #include "io/cst-csv.h"
 #include "models/cst-auto-k.h"
 #include "numeric/cst-kmeans.h"
@@ -281,6 +282,105 @@ compact_columns (Table          *table,
   table->width = n_kept;
 }
 
+/* The rows of one reader: a whole file, or one piece of it read on its own core. */
+typedef struct
+{
+  CstCsvReader      *reader;
+  const Table       *layout;     /* width, fields and names, as the header chose them */
+  const char        *display;
+  gboolean           automatic;
+  double            *data;       /* rows × width */
+  gsize              rows;
+  gsize              capacity;
+  ColumnState       *states;     /* width */
+  GError            *error;      /* the first problem, which ends the piece */
+} Part;
+
+static void
+part_clear (Part *part)
+{
+  g_clear_pointer (&part->reader, cst_csv_reader_free);
+  g_clear_pointer (&part->data, g_free);
+  g_clear_pointer (&part->states, g_free);
+  g_clear_error (&part->error);
+}
+
+static gpointer
+read_part (gpointer data)
+{
+  Part *part = data;
+  const Table *table = part->layout;
+  gsize width = MAX (table->width, 1);
+
+  part->capacity = 1024;
+  part->data = g_new (double, part->capacity * width);
+
+  while (cst_csv_reader_next (part->reader, &part->error))
+    {
+      double *row;
+
+      if (part->rows == part->capacity)
+        {
+          part->capacity *= 2;
+          part->data = g_renew (double, part->data, part->capacity * width);
+        }
+      row = part->data + part->rows * table->width;
+
+      for (gsize c = 0; c < table->width; c++)
+        {
+          const char *text;
+          gboolean empty;
+
+          if (part->automatic && !part->states[c].numeric)
+            {
+              row[c] = 0.0;
+              continue;
+            }
+
+          text = cst_csv_reader_get_field (part->reader, table->fields[c]);
+          if (G_LIKELY (parse_number (text, &row[c], &empty)))
+            {
+              part->states[c].seen_value = TRUE;
+              continue;
+            }
+
+          if (!part->automatic)
+            {
+              if (empty)
+                g_set_error (&part->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                             _("%s, line %lu, column %u (“%s”): the value is "
+                               "empty; segmenting needs a number in every row"),
+                             part->display, (gulong) cst_csv_reader_get_line (part->reader),
+                             table->fields[c] + 1, (const char *) g_ptr_array_index (table->names, c));
+              else
+                g_set_error (&part->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                             _("%s, line %lu, column %u (“%s”): “%s” is not "
+                               "a number"),
+                             part->display, (gulong) cst_csv_reader_get_line (part->reader),
+                             table->fields[c] + 1, (const char *) g_ptr_array_index (table->names, c), text);
+              return NULL;
+            }
+
+          /* An empty field does not make a column non-numeric, but it cannot be segmented:
+           * remember where it was in case the column is kept. */
+          if (empty)
+            {
+              if (part->states[c].first_empty_line == 0)
+                part->states[c].first_empty_line = cst_csv_reader_get_line (part->reader);
+              row[c] = 0.0;
+            }
+          else
+            part->states[c].numeric = FALSE;
+        }
+
+      part->rows++;
+    }
+  return NULL;
+}
+
+/* Files of at least this size are read on every core, in pieces (see cst_csv_split()). */
+#define PARALLEL_MIN_SIZE (8 << 20)
+
 static gboolean
 read_table (const char  *path,
             const char  *columns,
@@ -288,13 +388,22 @@ read_table (const char  *path,
             GError     **error)
 {
   g_autoptr(CstCsvReader) reader = NULL;
+  g_autoptr(GArray) chunks = NULL;
+  g_autoptr(GError) split_error = NULL;
   g_autofree char *display = g_filename_display_name (path);
   g_autofree ColumnState *states = NULL;
   g_autofree gboolean *keep = NULL;
+  g_autofree Part *parts = NULL;
+  guint n_parts;
   gboolean automatic = columns == NULL;
   GError *local_error = NULL;
 
-  reader = cst_csv_reader_new (path, ',', error);
+  /* Pieces when the file allows it; the first reads the header like a whole-file reader. */
+  chunks = cst_csv_split (path, g_get_num_processors (), PARALLEL_MIN_SIZE, &split_error);
+  if (chunks != NULL)
+    reader = cst_csv_reader_new_for_chunk (&g_array_index (chunks, CstCsvChunk, 0), path, ',');
+  else
+    reader = cst_csv_reader_new (path, ',', error);
   if (reader == NULL)
     return FALSE;
 
@@ -310,73 +419,69 @@ read_table (const char  *path,
   if (!select_columns (reader, display, columns, table, error))
     return FALSE;
 
+  n_parts = chunks != NULL ? chunks->len : 1;
+  parts = g_new0 (Part, n_parts);
+  for (guint i = 0; i < n_parts; i++)
+    {
+      parts[i].reader = i == 0 ? g_steal_pointer (&reader)
+                               : cst_csv_reader_new_for_chunk (&g_array_index (chunks, CstCsvChunk, i), path, ',');
+      parts[i].layout = table;
+      parts[i].display = display;
+      parts[i].automatic = automatic;
+      parts[i].states = g_new (ColumnState, MAX (table->width, 1));
+      for (gsize c = 0; c < table->width; c++)
+        parts[i].states[c] = (ColumnState) { TRUE, FALSE, 0 };
+    }
+
+  {
+    g_autofree GThread **threads = g_new0 (GThread *, n_parts);
+
+    for (guint i = 1; i < n_parts; i++)
+      threads[i] = g_thread_new ("cst-csv-piece", read_part, &parts[i]);
+    read_part (&parts[0]);
+    for (guint i = 1; i < n_parts; i++)
+      g_thread_join (threads[i]);
+  }
+
+  /* The pieces in file order: the first problem in the file wins, values follow each other. */
   states = g_new (ColumnState, MAX (table->width, 1));
   for (gsize c = 0; c < table->width; c++)
     states[c] = (ColumnState) { TRUE, FALSE, 0 };
-
-  table->capacity = 1024;
-  table->data = g_new (double, table->capacity * MAX (table->width, 1));
-
-  while (cst_csv_reader_next (reader, &local_error))
+  for (guint i = 0; i < n_parts && local_error == NULL; i++)
     {
-      double *row;
-
-      if (table->rows == table->capacity)
-        {
-          table->capacity *= 2;
-          table->data = g_renew (double, table->data, table->capacity * MAX (table->width, 1));
-        }
-      row = table->data + table->rows * table->width;
-
+      if (parts[i].error != NULL)
+        local_error = g_steal_pointer (&parts[i].error);
       for (gsize c = 0; c < table->width; c++)
         {
-          const char *text;
-          gboolean empty;
-
-          if (automatic && !states[c].numeric)
-            {
-              row[c] = 0.0;
-              continue;
-            }
-
-          text = cst_csv_reader_get_field (reader, table->fields[c]);
-          if (G_LIKELY (parse_number (text, &row[c], &empty)))
-            {
-              states[c].seen_value = TRUE;
-              continue;
-            }
-
-          if (!automatic)
-            {
-              if (empty)
-                g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                             _("%s, line %lu, column %u (“%s”): the value is "
-                               "empty; segmenting needs a number in every row"),
-                             display, (gulong) cst_csv_reader_get_line (reader), table->fields[c] + 1,
-                             (const char *) g_ptr_array_index (table->names, c));
-              else
-                g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                             _("%s, line %lu, column %u (“%s”): “%s” is not "
-                               "a number"),
-                             display, (gulong) cst_csv_reader_get_line (reader), table->fields[c] + 1,
-                             (const char *) g_ptr_array_index (table->names, c), text);
-              return FALSE;
-            }
-
-          /* An empty field does not make a column non-numeric, but it cannot be segmented:
-           * remember where it was in case the column is kept. */
-          if (empty)
-            {
-              if (states[c].first_empty_line == 0)
-                states[c].first_empty_line = cst_csv_reader_get_line (reader);
-              row[c] = 0.0;
-            }
-          else
-            states[c].numeric = FALSE;
+          states[c].numeric &= parts[i].states[c].numeric;
+          states[c].seen_value |= parts[i].states[c].seen_value;
+          if (states[c].first_empty_line == 0)
+            states[c].first_empty_line = parts[i].states[c].first_empty_line;
         }
-
-      table->rows++;
+      table->rows += parts[i].rows;
     }
+  if (local_error == NULL)
+    {
+      gsize at = 0;
+
+      if (n_parts == 1)
+        {
+          table->data = g_steal_pointer (&parts[0].data);
+          table->capacity = parts[0].capacity;
+        }
+      else
+        {
+          table->capacity = MAX (table->rows, 1);
+          table->data = g_new (double, table->capacity * MAX (table->width, 1));
+          for (guint i = 0; i < n_parts; i++)
+            {
+              memcpy (table->data + at * table->width, parts[i].data, sizeof (double) * parts[i].rows * table->width);
+              at += parts[i].rows;
+            }
+        }
+    }
+  for (guint i = 0; i < n_parts; i++)
+    part_clear (&parts[i]);
 
   if (local_error != NULL)
     {

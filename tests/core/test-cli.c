@@ -376,6 +376,51 @@ test_cli_deck_and_chart (Fixture       *f,
   g_assert_nonnull (strstr (bad.err, "heatmap"));
 }
 
+/* A table large enough to be read on every core gives the same segments as its first half
+ * read alone would suggest it should: same rows, and a bad value near the end is named by the
+ * file's own line number, found by whichever piece holds it. */
+static void
+test_segment_parallel_read (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "big.csv", NULL);
+  g_autofree char *bad = g_build_filename (f->dir, "bad.csv", NULL);
+  g_autoptr(GString) text = g_string_new ("x,y,z,w\n");
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (5);
+  const guint n_rows = 300000;   /* about 9 MB: above the 8 MB from which pieces are read */
+  g_auto(Run) run = { 0 };
+  g_auto(Run) failed = { 0 };
+
+  for (guint i = 0; i < n_rows; i++)
+    g_string_append_printf (text, "%.6f,%.6f,%.6f,%.6f\n", g_rand_double (rand) + (i % 3),
+                            g_rand_double (rand), g_rand_double (rand) * 10, g_rand_double (rand));
+  g_assert_true (g_file_set_contents (path, text->str, text->len, NULL));
+
+  if (!run_cli (&run, "segment", "--input", path, "--k", "3", "--json", NULL))
+    return;
+  g_assert_cmpint (run.status, ==, 0);
+  result = parse_json (run.out);
+  g_assert_cmpint (json_object_get_int_member (result, "rows"), ==, n_rows);
+
+  /* Line 1 is the header: the bad value sits on line n_rows − 9, in the last piece. */
+  {
+    char *line = text->str;
+
+    for (guint i = 0; i < n_rows - 10; i++)
+      line = strchr (line, '\n') + 1;
+    line[0] = 'q';
+  }
+  g_assert_true (g_file_set_contents (bad, text->str, text->len, NULL));
+  g_assert_true (run_cli (&failed, "segment", "--input", bad, "--columns", "x,y", "--k", "3", NULL));
+  g_assert_cmpint (failed.status, ==, 1);
+  {
+    g_autofree char *expected = g_strdup_printf ("line %u, column 1", n_rows - 9);
+
+    g_assert_nonnull (strstr (failed.err, expected));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -392,6 +437,7 @@ main (int   argc,
   ADD ("/cst/cli/missing-file", test_missing_file);
   ADD ("/cst/cli/failed-file-changes-nothing", test_failed_file_changes_nothing);
   ADD ("/cst/cli/usage", test_usage);
+  ADD ("/cst/cli/segment-parallel-read", test_segment_parallel_read);
 #undef ADD
 
   return g_test_run ();

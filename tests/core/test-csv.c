@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../cst-test-util.h"
+#include "io/cst-csv-chunks.h"
 #include "io/cst-csv.h"
 #include "io/cst-members.h"
 
@@ -150,6 +151,85 @@ test_csv_escape (void)
     }
 }
 
+/* Reads every record of @reader into @rows as "line:f1|f2|…". */
+static void
+collect (CstCsvReader *reader,
+         GPtrArray    *rows)
+{
+  g_autoptr(GError) error = NULL;
+
+  while (cst_csv_reader_next (reader, &error))
+    {
+      g_autoptr(GString) row = g_string_new (NULL);
+
+      g_string_printf (row, "%" G_GUINT64_FORMAT ":", cst_csv_reader_get_line (reader));
+      for (guint i = 0; i < cst_csv_reader_get_n_fields (reader); i++)
+        g_string_append_printf (row, "%s%s", i > 0 ? "|" : "", cst_csv_reader_get_field (reader, i));
+      g_ptr_array_add (rows, g_string_free (g_steal_pointer (&row), FALSE));
+    }
+  g_assert_no_error (error);
+}
+
+/* A file cut into pieces at line ends reads, piece by piece, exactly as it reads whole: the
+ * same records with the same line numbers, blank lines and CRLF included. A quote anywhere, or
+ * a file too small, is not cut. */
+static void
+test_csv_chunks (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cst-csv-chunks-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "table.csv", NULL);
+  g_autofree char *quoted = g_build_filename (dir, "quoted.csv", NULL);
+  g_autoptr(GString) text = g_string_new ("a,b,c\r\n");
+  g_autoptr(GPtrArray) whole = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) pieces = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(CstCsvReader) reader = NULL;
+  g_autoptr(GArray) chunks = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 5000; i++)
+    {
+      g_string_append_printf (text, "%u,%u.5,x%u\r\n", i, i * 7, i % 13);
+      if (i % 997 == 0)
+        g_string_append (text, "\r\n");
+    }
+  g_assert_true (g_file_set_contents (path, text->str, text->len, NULL));
+
+  reader = cst_csv_reader_new (path, ',', &error);
+  g_assert_no_error (error);
+  collect (reader, whole);
+
+  chunks = cst_csv_split (path, 3, 1024, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (chunks);
+  g_assert_cmpuint (chunks->len, ==, 3);
+  g_assert_cmpuint (g_array_index (chunks, CstCsvChunk, 0).first_line, ==, 1);
+  for (guint i = 0; i < chunks->len; i++)
+    {
+      const CstCsvChunk *chunk = &g_array_index (chunks, CstCsvChunk, i);
+      gsize size;
+      const char *data = g_bytes_get_data (chunk->bytes, &size);
+      g_autoptr(CstCsvReader) part = NULL;
+
+      /* Each piece ends at a line end. */
+      g_assert_cmpint (data[size - 1], ==, '\n');
+      part = cst_csv_reader_new_for_chunk (chunk, path, ',');
+      collect (part, pieces);
+    }
+  g_assert_cmpuint (pieces->len, ==, whole->len);
+  for (guint i = 0; i < whole->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (pieces, i), ==, g_ptr_array_index (whole, i));
+
+  /* Too small to be worth it, or a quote that may hide a line break: read whole. */
+  g_assert_null (cst_csv_split (path, 3, text->len + 1, &error));
+  g_assert_no_error (error);
+  g_string_append (text, "1,\"two\nlines\",3\r\n");
+  g_assert_true (g_file_set_contents (quoted, text->str, text->len, NULL));
+  g_assert_null (cst_csv_split (quoted, 3, 1024, &error));
+  g_assert_no_error (error);
+
+  cst_test_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -161,6 +241,7 @@ main (int   argc,
   g_test_add_func ("/cst/csv/errors", test_csv_errors);
   g_test_add_func ("/cst/csv/real-data", test_csv_real_data);
   g_test_add_func ("/cst/csv/escape", test_csv_escape);
+  g_test_add_func ("/cst/csv/chunks", test_csv_chunks);
 
   return g_test_run ();
 }

@@ -196,6 +196,23 @@ cst_csv_reader_new (const char  *path,
 }
 
 /**
+ * cst_csv_reader_set_first_line:
+ * @line: the line number of the first line the reader reads
+ *
+ * For a reader of a piece of a file (cst_csv_reader_new_for_chunk()): its line numbers, in
+ * records and in error messages, are then the file's. Call before the first record.
+ */
+void
+cst_csv_reader_set_first_line (CstCsvReader *self,
+                               guint64       line)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (line >= 1);
+
+  self->line = line;
+}
+
+/**
  * cst_csv_reader_new_for_stream:
  * @stream: UTF-8 text, for example from cst_sniff_open_utf8()
  * @path: the file @stream reads, named in error messages

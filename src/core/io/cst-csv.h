@@ -24,6 +24,8 @@ CstCsvReader *cst_csv_reader_new_for_stream  (GInputStream  *stream,
                                               const char    *path,
                                               goffset        size,
                                               char           delimiter);
+void          cst_csv_reader_set_first_line  (CstCsvReader  *self,
+                                              guint64        line);
 gboolean      cst_csv_reader_next            (CstCsvReader  *self,
                                               GError       **error);
 guint         cst_csv_reader_get_n_fields    (CstCsvReader  *self);
