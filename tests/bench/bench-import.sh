@@ -5,7 +5,8 @@
 #
 #   pandas         1,000,000 rows × 16 numbers (cst-bench-gen's table, the same file as the
 #                  segment benchmark) into typed columns: cst-bench-csv (the core's streaming
-#                  reader + cst_parse_number, and + g_ascii_strtod for reference) against
+#                  reader + cst_parse_number, on one core and on every core as constellate-cli
+#                  segment reads, and + g_ascii_strtod for reference) against
 #                  pandas.read_csv with its default engine, best of 3 each, in MB/s. Target: ours
 #                  at least 2× as fast. Skips (77) without Debian's python3-pandas.
 #   online-retail  constellate-cli import --json of Online Retail (541,909 lines, decompressed
@@ -69,13 +70,17 @@ case $part in
     mkdir -p "$results"
     echo "bench-import: constellate, cst_parse_number" >&2
     best_of 3 "$results/ours-parse.jsonl" "$ours" columns "$csv" parse
+    echo "bench-import: constellate, cst_parse_number, one reader per core" >&2
+    best_of 3 "$results/ours-pieces.jsonl" "$ours" pieces "$csv" parse
     echo "bench-import: constellate, g_ascii_strtod" >&2
     best_of 3 "$results/ours-strtod.jsonl" "$ours" columns "$csv" strtod
     echo "bench-import: pandas.read_csv" >&2
     best_of 3 "$results/pandas.jsonl" "$python" "$py" read "$csv"
-    cat "$results/ours-parse.jsonl" "$results/ours-strtod.jsonl" "$results/pandas.jsonl"
+    cat "$results/ours-parse.jsonl" "$results/ours-pieces.jsonl" "$results/ours-strtod.jsonl" \
+        "$results/pandas.jsonl"
     "$python" "$py" report "$results/ours-strtod.jsonl" "$results/pandas.jsonl"
-    exec "$python" "$py" report "$results/ours-parse.jsonl" "$results/pandas.jsonl"
+    "$python" "$py" report "$results/ours-parse.jsonl" "$results/pandas.jsonl"
+    exec "$python" "$py" report "$results/ours-pieces.jsonl" "$results/pandas.jsonl"
     ;;
 
   online-retail)
