@@ -58,6 +58,7 @@ typedef struct
   GPtrArray        *review;   /* CstLinkageReviewItem */
   GArray           *people;   /* CstLinkagePerson */
   GArray           *records;  /* CstLinkageRecord */
+  gint64            n_pending; /* decisions stored after the newest run (load and writes) */
 } OpResult;
 
 /* A decision taken on this page, kept so that Undo can put its pair back in the queue. */
@@ -81,6 +82,7 @@ struct _CstPeoplePage
   guint              n_writes;
   gboolean           disposed;
   gboolean           notified_busy;
+  gboolean           refocus_review; /* an answer or undo was given from the page's keyboard focus */
   guint              notified_n_review;
 
   gboolean           has_run;
@@ -120,6 +122,7 @@ struct _CstPeoplePage
   GtkLabel          *probability_label;
   GtkLabel          *sentence_label;
   GtkGrid           *fields_grid;
+  GtkWidget         *same_button;
   GtkSearchEntry    *search_entry;
   GtkStack          *people_stack;
   GtkListBox        *people_list;
@@ -148,6 +151,17 @@ static guint signals[N_SIGNALS];
 static GParamSpec *properties[N_PROPS];
 
 static void start_op (CstPeoplePage *self, OpData *data);
+
+/* Whether the keyboard focus is on @area or inside it. */
+static gboolean
+focus_within (CstPeoplePage *self,
+              GtkWidget     *area)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && (focus == area || gtk_widget_is_ancestor (focus, area));
+}
 
 static void
 op_data_free (gpointer pointer)
@@ -237,6 +251,11 @@ read_everything (CstStore  *store,
   if (!result->has_run)
     return *error == NULL;
 
+  /* What waits to be applied is the store's to say: it survives closing the project. */
+  result->n_pending = cst_store_linkage_count_pending_decisions (store, result->summary.run_id, error);
+  if (result->n_pending < 0)
+    return FALSE;
+
   result->curve = cst_store_linkage_get_curve (store, result->summary.run_id, CURVE_STEPS, error);
   if (result->curve == NULL)
     return FALSE;
@@ -295,9 +314,11 @@ op_thread (GTask        *task,
       {
         CstLinkOptions options;
 
+        /* The rules of the newest run stay; the threshold is the slider's. */
         cst_link_options_init (&options);
+        ok = cst_store_linkage_get_run_options (store, -1, &options, &error) || error == NULL;
         options.threshold = data->threshold;
-        ok = cst_identity_link (store, &options, NULL, cancellable, cst_job_progress, data->job, &error);
+        ok = ok && cst_identity_link (store, &options, NULL, cancellable, cst_job_progress, data->job, &error);
         if (ok)
           {
             cst_job_update (data->job, 1.0, _("Reading people"));
@@ -305,6 +326,12 @@ op_thread (GTask        *task,
           }
       }
       break;
+    }
+
+  if (ok && (data->kind == OP_DECIDE || data->kind == OP_UNDO || data->kind == OP_SPLIT))
+    {
+      result->n_pending = cst_store_linkage_count_pending_decisions (store, -1, &error);
+      ok = result->n_pending >= 0;
     }
 
   cst_store_close (store);
@@ -842,7 +869,7 @@ show_loaded (CstPeoplePage *self,
   g_clear_pointer (&self->people, g_array_unref);
   g_clear_pointer (&self->records, g_array_unref);
   g_ptr_array_set_size (self->answered, 0);
-  self->n_pending = 0;
+  self->n_pending = (guint) MAX (result->n_pending, 0);
   self->person_id = -1;
 
   self->has_run = result->has_run;
@@ -872,7 +899,7 @@ show_loaded (CstPeoplePage *self,
                                   records);
   people_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s person", "%s people", self->summary.n_people),
                                  people);
-  /* TRANSLATORS: "107,375 records → 5,278 people" */
+  /* TRANSLATORS: "107,375 records → 5,277 people" */
   title = g_strdup_printf (_("%s → %s"), records_text, people_text);
   gtk_label_set_label (self->summary_label, title);
 
@@ -998,7 +1025,6 @@ op_done_cb (GObject      *source,
           /* The pair leaves the queue only once its decision is stored. */
           answered->item = g_ptr_array_steal_index (self->review, 0);
           g_ptr_array_add (self->answered, answered);
-          self->n_pending++;
           show_item (self);
         }
       else if (data->kind == OP_UNDO && self->answered->len > 0)
@@ -1007,7 +1033,6 @@ op_done_cb (GObject      *source,
 
           g_ptr_array_insert (self->review, 0, g_steal_pointer (&answered->item));
           answered_free (answered);
-          self->n_pending = self->n_pending > 0 ? self->n_pending - 1 : 0;
           show_item (self);
         }
       else if (data->kind == OP_SPLIT)
@@ -1015,11 +1040,16 @@ op_done_cb (GObject      *source,
           /* Undo takes back the newest decision, which is now one of the split's: the review's
            * decisions can no longer be taken back one by one. */
           g_ptr_array_set_size (self->answered, 0);
-          self->n_pending++;
           adw_toast_overlay_add_toast (self->toast_overlay,
                                        adw_toast_new (_("The records will be kept apart when you apply your changes.")));
         }
+      self->n_pending = (guint) result->n_pending;
       update_pending (self);
+      update_actions (self);
+      if (self->refocus_review && !focus_within (self, GTK_WIDGET (self)) &&
+          gtk_widget_get_mapped (self->same_button) && gtk_widget_is_sensitive (self->same_button))
+        gtk_widget_grab_focus (self->same_button);
+      self->refocus_review = FALSE;
       break;
 
     case OP_SEARCH:
@@ -1105,6 +1135,7 @@ job_progress_cb (CstPeoplePage *self)
 
 /* Actions. */
 
+
 static void
 answer (CstPeoplePage *self,
         gboolean       same)
@@ -1118,6 +1149,9 @@ answer (CstPeoplePage *self,
   data->record_a = item->record_a;
   data->record_b = item->record_b;
   data->same = same;
+  /* The buttons go insensitive while the answer is stored, and a focused one loses its focus:
+   * it comes back when the next pair shows, so that Y, N and S keep working. */
+  self->refocus_review = focus_within (self, GTK_WIDGET (self));
   self->n_writes++;
   start_op (self, data);
 }
@@ -1161,6 +1195,7 @@ undo_action (GtkWidget  *widget,
 
   if (is_busy (self) || self->answered->len == 0)
     return;
+  self->refocus_review = focus_within (self, GTK_WIDGET (self));
   self->n_writes++;
   start_op (self, op_data_new (OP_UNDO));
 }
@@ -1407,9 +1442,13 @@ person_selected_cb (CstPeoplePage *self,
   self->person_id = person->person_id;
   person_name (person, name);
   count = format_count (person->n_records);
-  subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %s record", "%s · %s records",
-                                           person->n_records),
-                              person->email != NULL ? person->email : "", count);
+  /* The address only when the title is not already the address. */
+  if (person->email != NULL && *person->email != '\0' && g_strcmp0 (person->email, name->str) != 0)
+    subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %s record", "%s · %s records",
+                                             person->n_records),
+                                person->email, count);
+  else
+    subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s record", "%s records", person->n_records), count);
   gtk_label_set_label (self->person_title, name->str);
   gtk_label_set_label (self->person_subtitle, subtitle);
   gtk_widget_set_visible (self->person_flag_label, person->flagged);
@@ -1546,6 +1585,7 @@ cst_people_page_class_init (CstPeoplePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstPeoplePage, probability_label);
   gtk_widget_class_bind_template_child (widget_class, CstPeoplePage, sentence_label);
   gtk_widget_class_bind_template_child (widget_class, CstPeoplePage, fields_grid);
+  gtk_widget_class_bind_template_child (widget_class, CstPeoplePage, same_button);
   gtk_widget_class_bind_template_child (widget_class, CstPeoplePage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, CstPeoplePage, people_stack);
   gtk_widget_class_bind_template_child (widget_class, CstPeoplePage, people_list);
@@ -1663,6 +1703,20 @@ cst_people_page_get_project (CstPeoplePage *self)
 {
   g_return_val_if_fail (CST_IS_PEOPLE_PAGE (self), NULL);
   return self->project_path;
+}
+
+/**
+ * cst_people_page_is_applying:
+ *
+ * Whether Apply is finding people again: a write the window's own jobs must not overlap.
+ * Loading and single decisions are not (SQLite serializes those small writes).
+ */
+gboolean
+cst_people_page_is_applying (CstPeoplePage *self)
+{
+  g_return_val_if_fail (CST_IS_PEOPLE_PAGE (self), FALSE);
+
+  return self->apply_job != NULL;
 }
 
 gboolean

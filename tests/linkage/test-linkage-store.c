@@ -289,10 +289,20 @@ together (Fixture *f,
           gint64   a,
           gint64   b)
 {
-  gint64 pa = cst_store_linkage_get_person_of_record (f->store, 0, a);
+  gint64 pa = cst_store_linkage_person_of_record (f->store, 0, a);
 
   g_assert_cmpint (pa, >, 0);
-  return pa == cst_store_linkage_get_person_of_record (f->store, 0, b);
+  return pa == cst_store_linkage_person_of_record (f->store, 0, b);
+}
+
+static gint64
+pending (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 n = cst_store_linkage_count_pending_decisions (f->store, 0, &error);
+
+  g_assert_no_error (error);
+  return n;
 }
 
 static void
@@ -304,15 +314,22 @@ test_store_decisions (Fixture       *f,
   gint64 same_a, same_b, other_a, other_b;
   gint64 person;
 
+  /* Before any linker run, every decision is pending (there are none yet). */
+  g_assert_cmpint (pending (f), ==, 0);
   link_project (f, &report);
   find_records (f, &same_a, &same_b, &other_a, &other_b);
   g_assert_true (together (f, same_a, same_b));
   g_assert_false (together (f, other_a, other_b));
+  g_assert_cmpint (pending (f), ==, 0);
 
   g_assert_cmpint (cst_store_linkage_decide (f->store, same_a, same_b, FALSE, &error), >, 0);
   g_assert_no_error (error);
+  g_assert_cmpint (pending (f), ==, 1);
   g_assert_cmpint (cst_store_linkage_decide (f->store, other_a, other_b, TRUE, &error), >, 0);
   g_assert_no_error (error);
+  /* Counted from the store: a reopened project still knows what waits. */
+  g_assert_cmpint (pending (f), ==, 2);
+  g_assert_cmpint (cst_store_linkage_count_pending_decisions (f->store, report.run_id, NULL), ==, 2);
 
   /* Respected by the next run and by every later one. */
   for (guint run = 0; run < 2; run++)
@@ -320,11 +337,22 @@ test_store_decisions (Fixture       *f,
       link_project (f, &report);
       g_assert_false (together (f, same_a, same_b));
       g_assert_true (together (f, other_a, other_b));
+      g_assert_cmpint (pending (f), ==, 0);
     }
 
   /* Undo the last decision ("Same"): the two fall apart again. */
   g_assert_true (cst_store_linkage_undo (f->store, &error));
   g_assert_no_error (error);
+  {
+    /* An undone decision's id is never given again: a new decision is pending, undone or not. */
+    gint64 id = cst_store_linkage_decide (f->store, other_a, other_b, FALSE, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (pending (f), ==, 1);
+    g_assert_true (cst_store_linkage_undo (f->store, &error));
+    g_assert_cmpint (cst_store_linkage_get_last_decision (f->store, &error), <, id);
+    g_assert_cmpint (pending (f), ==, 0);
+  }
   link_project (f, &report);
   g_assert_false (together (f, other_a, other_b));
   g_assert_false (together (f, same_a, same_b));
@@ -337,11 +365,73 @@ test_store_decisions (Fixture       *f,
   g_assert_true (together (f, same_a, same_b));
 
   /* Split: the first record leaves its person. */
-  person = cst_store_linkage_get_person_of_record (f->store, 0, same_a);
+  person = cst_store_linkage_person_of_record (f->store, 0, same_a);
   g_assert_true (cst_store_linkage_split_person (f->store, person, &same_a, 1, &error));
   g_assert_no_error (error);
+  {
+    g_autoptr(GArray) records = cst_store_linkage_list_person_records (f->store, person, &error);
+    g_autoptr(GArray) decisions = cst_store_linkage_list_decisions (f->store, &error);
+
+    /* One decision per other record of the person, but one change waiting. */
+    g_assert_no_error (error);
+    g_assert_cmpuint (decisions->len, ==, records->len - 1);
+    g_assert_cmpint (pending (f), ==, 1);
+  }
   link_project (f, &report);
   g_assert_false (together (f, same_a, same_b));
+  g_assert_cmpint (pending (f), ==, 0);
+}
+
+/* The threshold and rules a user chose stick: a run without options (as after an import)
+ * makes people with those of the newest run. */
+static void
+test_store_options_stick (Fixture       *f,
+                          gconstpointer  unused)
+{
+  g_autoptr(GError) error = NULL;
+  CstIdentityReport report = { 0 };
+  CstIdentityReport strict = { 0 };
+  CstLinkageSummary summary = { 0 };
+  CstLinkOptions options;
+  CstLinkOptions read;
+  guint n_default;
+
+  cst_link_options_init (&read);
+  g_assert_false (cst_store_linkage_get_run_options (f->store, 0, &read, &error));
+  g_assert_no_error (error);
+
+  link_project (f, &report);
+  n_default = report.n_people;
+  g_assert_true (cst_store_linkage_get_run_options (f->store, 0, &read, &error));
+  g_assert_cmpfloat_with_epsilon (read.threshold, 0.9, 1e-9);
+  g_assert_cmpint (read.rules, ==, CST_LINK_RULES_DEFAULT);
+
+  /* A strict threshold and no email rule: more people. */
+  cst_link_options_init (&options);
+  options.threshold = 0.999;
+  options.rules = CST_LINK_RULE_CUSTOMER_KEY;
+  g_assert_true (cst_identity_link (f->store, &options, &strict, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (strict.n_people, >, n_default);
+
+  /* The next run without options (what an import does) keeps them. */
+  link_project (f, &report);
+  g_assert_cmpuint (report.n_people, ==, strict.n_people);
+  g_assert_true (cst_store_linkage_get_summary (f->store, 0, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (summary.run_id, ==, report.run_id);
+  g_assert_cmpfloat_with_epsilon (summary.threshold, 0.999, 1e-9);
+  cst_linkage_summary_clear (&summary);
+  cst_link_options_init (&read);
+  g_assert_true (cst_store_linkage_get_run_options (f->store, report.run_id, &read, &error));
+  g_assert_cmpint (read.rules, ==, CST_LINK_RULE_CUSTOMER_KEY);
+
+  /* Asking for the defaults again brings the default people back. */
+  cst_link_options_init (&options);
+  g_assert_true (cst_identity_link (f->store, &options, &report, NULL, NULL, NULL, &error));
+  g_assert_cmpuint (report.n_people, ==, n_default);
+  link_project (f, &report);
+  g_assert_cmpuint (report.n_people, ==, n_default);
 }
 
 int
@@ -354,6 +444,8 @@ main (int argc, char *argv[])
   g_test_add ("/cst/linkage-store/stable-ids", Fixture, NULL, fixture_set_up, test_store_stable_ids,
               fixture_tear_down);
   g_test_add ("/cst/linkage-store/decisions", Fixture, NULL, fixture_set_up, test_store_decisions,
+              fixture_tear_down);
+  g_test_add ("/cst/linkage-store/options-stick", Fixture, NULL, fixture_set_up, test_store_options_stick,
               fixture_tear_down);
 
   return g_test_run ();

@@ -244,15 +244,26 @@ cst_identity_link (CstStore           *store,
   CstProgressStage stage = { progress, progress_data, 0.1, 0.7 };
   gint64 start = g_get_monotonic_time ();
   gint64 run_id;
+  gint64 last_decision = 0;
   guint n, n_without_email = 0;
   int email_col = -1;
 
   g_return_val_if_fail (store != NULL, FALSE);
 
+  /* Without options, the threshold and rules chosen for the newest run stick. */
   if (options != NULL)
     link_options = *options;
   else
-    cst_link_options_init (&link_options);
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      cst_link_options_init (&link_options);
+      if (!cst_store_linkage_get_run_options (store, -1, &link_options, &local_error) && local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
 
   cst_progress_report (progress, progress_data, 0.0, _("Reading records"));
   data = cst_store_linkage_load_records (store, NULL, error);
@@ -270,6 +281,8 @@ cst_identity_link (CstStore           *store,
   decisions = cst_store_linkage_list_decisions (store, error);
   if (decisions == NULL)
     return FALSE;
+  for (guint i = 0; i < decisions->len; i++)
+    last_decision = MAX (last_decision, g_array_index (decisions, CstLinkageDecision, i).id);
   {
     /* A later decision about the same pair overrides an earlier one. */
     g_autoptr(GHashTable) latest = g_hash_table_new (g_str_hash, g_str_equal);
@@ -306,7 +319,7 @@ cst_identity_link (CstStore           *store,
     return FALSE;
 
   cst_progress_report (progress, progress_data, 0.8, _("Saving people"));
-  run_id = cst_store_linkage_save (store, data, result, &link_options,
+  run_id = cst_store_linkage_save (store, data, result, &link_options, last_decision,
                                    (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC,
                                    cancellable, error);
   if (run_id < 0)

@@ -31,7 +31,8 @@ gboolean  cst_identity_match_by_email  (CstStore           *store,
 /**
  * cst_identity_link:
  * @store: an open project with imported records
- * @options: (nullable): linker options (threshold, rules…); %NULL for the defaults
+ * @options: (nullable): linker options (threshold, rules…); %NULL for the defaults with the
+ *   threshold and rules of the newest linker run (so that a user's choice survives an import)
  * @report: (out caller-allocates) (optional): what was done
  *
  * Finds people with the probabilistic linker (linkage/cst-linker.h) over every record of the

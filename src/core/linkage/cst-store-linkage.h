@@ -38,9 +38,10 @@ GArray      *cst_store_linkage_list_decisions (CstStore             *self,
  *
  * Stores a complete identity run in one transaction: people with a golden record (per field
  * the value most records agree on, ties to the newest record), their records, the model, every
- * scored pair, and a stable id per person: a person keeps the id of an earlier person when it
- * holds the most of that person's records and at least half of them. Cost: linear in records
- * and pairs.
+ * scored pair, the threshold and rules of @options, @last_decision (the newest decision id the
+ * run respected: later decisions count as pending) and a stable id per person: a person keeps
+ * the id of an earlier person when it holds the most of that person's records and at least
+ * half of them. Cost: linear in records and pairs.
  *
  * Returns: the new identity run's id, or −1 with @error set (nothing stored)
  */
@@ -48,6 +49,7 @@ gint64       cst_store_linkage_save           (CstStore             *self,
                                                const CstLinkData    *data,
                                                const CstLinkResult  *result,
                                                const CstLinkOptions *options,
+                                               gint64                last_decision,
                                                double                seconds,
                                                GCancellable         *cancellable,
                                                GError              **error);
@@ -133,6 +135,22 @@ gint64       cst_store_linkage_decide         (CstStore             *self,
                                                gint64                record_b,
                                                gboolean              same,
                                                GError              **error);
+/* Decisions stored after run @run_id (≤ 0: the newest) was made, the decisions of one split
+ * counted once: the changes an Apply would bring. Every decision when there is no linker run
+ * yet. Returns −1 with @error set on a database error. */
+gint64       cst_store_linkage_count_pending_decisions (CstStore    *self,
+                                                        gint64       run_id,
+                                                        GError     **error);
+/* The newest decision id (0 when there is none), for cst_store_linkage_save(). */
+gint64       cst_store_linkage_get_last_decision (CstStore          *self,
+                                                  GError           **error);
+/* Overwrites @options->threshold and @options->rules with those run @run_id (≤ 0: the newest)
+ * was made with, leaving the other fields alone. Returns %FALSE without an error when the
+ * project has no linker run. */
+gboolean     cst_store_linkage_get_run_options (CstStore            *self,
+                                                gint64               run_id,
+                                                CstLinkOptions      *options,
+                                                GError             **error);
 /* Removes the newest decision; %FALSE without an error when there is none. */
 gboolean     cst_store_linkage_undo           (CstStore             *self,
                                                GError              **error);
@@ -184,10 +202,10 @@ typedef struct
 } CstLinkageRecord;
 
 void         cst_linkage_record_clear         (CstLinkageRecord     *record);
-/* The person of @run_id that holds @record_id, or −1. */
-gint64       cst_store_linkage_get_person_of_record (CstStore     *self,
-                                                     gint64        run_id,
-                                                     gint64        record_id);
+/* The person of @run_id (≤ 0: the newest) that holds @record_id, or −1. One indexed lookup. */
+gint64       cst_store_linkage_person_of_record (CstStore         *self,
+                                                 gint64            run_id,
+                                                 gint64            record_id);
 /* A person's records ordered by source, then record. GArray of CstLinkageRecord. */
 GArray      *cst_store_linkage_list_person_records (CstStore        *self,
                                                     gint64           person_id,

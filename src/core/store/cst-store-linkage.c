@@ -200,6 +200,7 @@ cst_store_linkage_save (CstStore             *self,
                         const CstLinkData    *data,
                         const CstLinkResult  *result,
                         const CstLinkOptions *options,
+                        gint64                last_decision,
                         double                seconds,
                         GCancellable         *cancellable,
                         GError              **error)
@@ -367,7 +368,8 @@ cst_store_linkage_save (CstStore             *self,
 
   stmt = cst_store_prepare (self,
                             "INSERT INTO linkage_runs (run_id, threshold, n_estimated, n_candidates, "
-                            "n_matched, n_flagged, match_share, prior) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                            "n_matched, n_flagged, match_share, prior, rules, last_decision) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                             error);
   if (stmt == NULL)
     goto fail;
@@ -379,6 +381,8 @@ cst_store_linkage_save (CstStore             *self,
   sqlite3_bind_int64 (stmt, 6, result->n_flagged);
   sqlite3_bind_double (stmt, 7, result->lambda);
   sqlite3_bind_double (stmt, 8, result->prior);
+  sqlite3_bind_int64 (stmt, 9, options->rules);
+  sqlite3_bind_int64 (stmt, 10, MAX (last_decision, 0));
   if (!cst_store_step_done (self, stmt, error))
     goto fail;
 
@@ -773,16 +777,17 @@ out:
   return NULL;
 }
 
-gint64
-cst_store_linkage_decide (CstStore  *self,
-                          gint64     record_a,
-                          gint64     record_b,
-                          gboolean   same,
-                          GError   **error)
+static gint64
+insert_decision (CstStore  *self,
+                 gint64     record_a,
+                 gint64     record_b,
+                 gboolean   same,
+                 gint64     batch,
+                 GError   **error)
 {
   sqlite3_stmt *stmt = cst_store_prepare (self,
-                                          "INSERT INTO linkage_decisions (record_a, record_b, same, decided_at) "
-                                          "VALUES (?1, ?2, ?3, ?4)",
+                                          "INSERT INTO linkage_decisions (record_a, record_b, same, decided_at, batch) "
+                                          "VALUES (?1, ?2, ?3, ?4, ?5)",
                                           error);
   g_autofree char *now = cst_store_now_iso8601 ();
 
@@ -793,9 +798,102 @@ cst_store_linkage_decide (CstStore  *self,
   sqlite3_bind_int64 (stmt, 2, MAX (record_a, record_b));
   sqlite3_bind_int (stmt, 3, same ? 1 : 0);
   sqlite3_bind_text (stmt, 4, now, -1, SQLITE_TRANSIENT);
+  if (batch > 0)
+    sqlite3_bind_int64 (stmt, 5, batch);
+  else
+    sqlite3_bind_null (stmt, 5);
   if (!cst_store_step_done (self, stmt, error))
     return -1;
   return sqlite3_last_insert_rowid (cst_store_get_db (self));
+}
+
+gint64
+cst_store_linkage_decide (CstStore  *self,
+                          gint64     record_a,
+                          gint64     record_b,
+                          gboolean   same,
+                          GError   **error)
+{
+  return insert_decision (self, record_a, record_b, same, 0, error);
+}
+
+gint64
+cst_store_linkage_get_last_decision (CstStore  *self,
+                                     GError   **error)
+{
+  sqlite3_stmt *stmt = cst_store_prepare (self, "SELECT COALESCE(MAX(id), 0) FROM linkage_decisions", error);
+  gint64 id = -1;
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  else
+    cst_store_set_sqlite_error (self, rc, error);
+  sqlite3_reset (stmt);
+  return id;
+}
+
+gint64
+cst_store_linkage_count_pending_decisions (CstStore  *self,
+                                           gint64     run_id,
+                                           GError   **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 n = -1;
+  int rc;
+
+  g_return_val_if_fail (self != NULL, -1);
+
+  run_id = resolve_run (self, run_id);
+  stmt = cst_store_prepare (self,
+                            "SELECT COUNT(DISTINCT COALESCE(batch, id)) FROM linkage_decisions WHERE id > "
+                            "COALESCE((SELECT last_decision FROM linkage_runs WHERE run_id = ?1), 0)",
+                            error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, run_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  else
+    cst_store_set_sqlite_error (self, rc, error);
+  sqlite3_reset (stmt);
+  return n;
+}
+
+gboolean
+cst_store_linkage_get_run_options (CstStore        *self,
+                                   gint64           run_id,
+                                   CstLinkOptions  *options,
+                                   GError         **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean found = FALSE;
+  int rc;
+
+  g_return_val_if_fail (self != NULL && options != NULL, FALSE);
+
+  run_id = resolve_run (self, run_id);
+  if (run_id <= 0)
+    return FALSE;
+  stmt = cst_store_prepare (self, "SELECT threshold, rules FROM linkage_runs WHERE run_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, run_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      options->threshold = sqlite3_column_double (stmt, 0);
+      options->rules = (CstLinkRules) sqlite3_column_int64 (stmt, 1);
+      found = TRUE;
+    }
+  else if (rc != SQLITE_DONE)
+    cst_store_set_sqlite_error (self, rc, error);
+  sqlite3_reset (stmt);
+  return found;
 }
 
 gboolean
@@ -820,6 +918,7 @@ cst_store_linkage_split_person (CstStore      *self,
 {
   g_autoptr(GArray) others = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3_stmt *stmt;
+  gint64 batch = 0;
   int rc;
 
   g_return_val_if_fail (self != NULL && (record_ids != NULL || n_record_ids == 0), FALSE);
@@ -847,11 +946,18 @@ cst_store_linkage_split_person (CstStore      *self,
     return FALSE;
   for (guint i = 0; i < n_record_ids; i++)
     for (guint j = 0; j < others->len; j++)
-      if (cst_store_linkage_decide (self, record_ids[i], g_array_index (others, gint64, j), FALSE, error) < 0)
-        {
-          cst_store_rollback (self);
-          return FALSE;
-        }
+      {
+        /* One split, one batch: the first decision's id. */
+        gint64 id = insert_decision (self, record_ids[i], g_array_index (others, gint64, j), FALSE, batch, error);
+
+        if (id < 0)
+          {
+            cst_store_rollback (self);
+            return FALSE;
+          }
+        if (batch <= 0)
+          batch = id;
+      }
   return cst_store_commit (self, error);
 }
 
@@ -946,7 +1052,7 @@ cst_store_linkage_find_uid (CstStore *self,
 }
 
 gint64
-cst_store_linkage_get_person_of_record (CstStore *self,
+cst_store_linkage_person_of_record (CstStore *self,
                                         gint64    run_id,
                                         gint64    record_id)
 {

@@ -10,7 +10,10 @@ CREATE TABLE linkage_runs (
   n_matched    INTEGER NOT NULL,
   n_flagged    INTEGER NOT NULL,
   match_share  REAL NOT NULL,
-  prior        REAL NOT NULL
+  prior        REAL NOT NULL,
+  rules        INTEGER NOT NULL DEFAULT 7,  -- CstLinkRules the run linked by
+  -- the newest linkage_decisions.id the run respected: later ones wait to be applied
+  last_decision INTEGER NOT NULL DEFAULT 0
 );
 
 -- The compared columns of a run with their m and u per agreement level (exact, close,
@@ -42,12 +45,16 @@ CREATE INDEX linkage_pairs_record_a ON linkage_pairs (record_a);
 CREATE INDEX linkage_pairs_record_b ON linkage_pairs (record_b);
 
 -- "Same" or "Different", said by a person about two records; every later run respects it.
+-- Ids only grow (AUTOINCREMENT: an undone decision's id is never reused), so a run's
+-- last_decision tells which decisions came after it. The decisions of one split share a batch
+-- (the first one's id; NULL: a decision of its own).
 CREATE TABLE linkage_decisions (
-  id         INTEGER PRIMARY KEY,
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
   record_a   INTEGER NOT NULL REFERENCES records (id) ON DELETE CASCADE,
   record_b   INTEGER NOT NULL REFERENCES records (id) ON DELETE CASCADE,
   same       INTEGER NOT NULL,
-  decided_at TEXT NOT NULL
+  decided_at TEXT NOT NULL,
+  batch      INTEGER
 );
 CREATE INDEX linkage_decisions_a ON linkage_decisions (record_a);
 CREATE INDEX linkage_decisions_b ON linkage_decisions (record_b);
