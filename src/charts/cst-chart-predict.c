@@ -935,6 +935,8 @@ struct _CstScoresModel
   guint64  band_count[3];
   double   band_expected[3];
   char    *title;
+  char    *outcome;        /* "leavers"; NULL: "responders" */
+  char    *axis_label;     /* NULL: "Predicted score (chance of responding)" */
 };
 
 static const char *
@@ -1220,7 +1222,40 @@ cst_scores_model_free (CstScoresModel *model)
   g_free (model->counts);
   g_free (model->expected);
   g_free (model->title);
+  g_free (model->outcome);
+  g_free (model->axis_label);
   g_free (model);
+}
+
+/**
+ * cst_scores_model_set_outcome:
+ * @model: a scores model
+ * @outcome_plural: (nullable): who the score counts, in the plural and translated ("leavers",
+ *   "buyers"), for "about 380 expected leavers"; %NULL for "responders"
+ * @axis_label: (nullable): the horizontal axis title, translated ("Predicted score (chance of
+ *   leaving)"); %NULL for "Predicted score (chance of responding)"
+ *
+ * Names the outcome the scores predict, in the legend, the band labels, the axis and the
+ * description.
+ */
+void
+cst_scores_model_set_outcome (CstScoresModel *model,
+                              const char     *outcome_plural,
+                              const char     *axis_label)
+{
+  g_return_if_fail (model != NULL);
+
+  g_free (model->outcome);
+  model->outcome = g_strdup (outcome_plural);
+  g_free (model->axis_label);
+  model->axis_label = g_strdup (axis_label);
+}
+
+static const char *
+scores_outcome (const CstScoresModel *model)
+{
+  /* Translators: who a score counts, in the plural, as in "about 380 expected responders". */
+  return model->outcome != NULL ? model->outcome : _("responders");
 }
 
 static const char *
@@ -1261,9 +1296,10 @@ scores_band_text (const CstScoresModel *model,
   g_autofree char *expected = NULL;
 
   expected = cst_chart_format_count ((guint64) llround (model->band_expected[band]));
-  /* Translators: a band in the legend, "High: 1,234 people, about 540 expected responders". */
-  return g_strdup_printf (_("%s: %s, about %s expected responders"), band_name (band), people,
-                          expected);
+  /* Translators: a band in the legend, "High: 1,234 people, about 540 expected responders";
+   * the last %s is who the score counts ("responders", "leavers", "buyers"). */
+  return g_strdup_printf (_("%s: %s, about %s expected %s"), band_name (band), people,
+                          expected, scores_outcome (model));
 }
 
 /* The label of @band above the plot, from the richest (0: "High · 682 people · about 387
@@ -1284,8 +1320,9 @@ scores_strip_text (const CstScoresModel *model,
     return g_strdup_printf (_("%s · %s"), band_name (band), people);
   expected = cst_chart_format_count ((guint64) llround (model->band_expected[band]));
   /* Translators: a band label above the score histogram, "High · 682 people · about 387
-   * responders". */
-  return g_strdup_printf (_("%s · %s · about %s responders"), band_name (band), people, expected);
+   * responders"; the last %s is who the score counts ("responders", "leavers", "buyers"). */
+  return g_strdup_printf (_("%s · %s · about %s %s"), band_name (band), people, expected,
+                          scores_outcome (model));
 }
 
 /* Where the label of @band may go: between the plot's edges and the handles. */
@@ -1357,7 +1394,8 @@ scores_layout (const CstScoresModel *model,
   for (guint i = 0; i < model->n_bins; i++)
     max_count = MAX (max_count, model->counts[i]);
 
-  p->x_title = g_strdup (_("Predicted score (chance of responding)"));
+  p->x_title = g_strdup (model->axis_label != NULL ? model->axis_label
+                                                   : _("Predicted score (chance of responding)"));
   p->y_title = g_strdup (_("People"));
   /* Room above the plot for the band labels and the handles of the threshold lines. */
   if (!plot_layout (p, model->edges[0], model->edges[model->n_bins], 0.0, max_count,
@@ -1697,13 +1735,15 @@ cst_chart_scores_describe (const CstScoresModel *model)
                                              : model->low);
 
       if (band == CST_SCORES_BAND_LOW)
-        /* Translators: "; Low 3,000 people, about 120 expected responders". */
-        g_string_append_printf (out, _("; %s %s, about %s expected responders"),
-                                band_name (band), count, expected);
+        /* Translators: "; Low 3,000 people, about 120 expected responders"; the last %s is
+         * who the score counts ("responders", "leavers", "buyers"). */
+        g_string_append_printf (out, _("; %s %s, about %s expected %s"),
+                                band_name (band), count, expected, scores_outcome (model));
       else
-        /* Translators: "; High (from 0.62) 512 people, about 380 expected responders". */
-        g_string_append_printf (out, _("; %s (from %s) %s, about %s expected responders"),
-                                band_name (band), limit, count, expected);
+        /* Translators: "; High (from 0.62) 512 people, about 380 expected responders"; the
+         * last %s is who the score counts ("responders", "leavers", "buyers"). */
+        g_string_append_printf (out, _("; %s (from %s) %s, about %s expected %s"),
+                                band_name (band), limit, count, expected, scores_outcome (model));
     }
   g_string_append (out, ".");
   return g_string_free (out, FALSE);
@@ -1718,6 +1758,8 @@ struct _CstGainModel
   double *found;
   double  positive_rate;
   char   *title;
+  char   *outcome;     /* "leavers"; NULL: "responders" */
+  char   *axis_label;  /* NULL: "Responders found" */
 };
 
 static int
@@ -1834,7 +1876,39 @@ cst_gain_model_free (CstGainModel *model)
   g_free (model->contacted);
   g_free (model->found);
   g_free (model->title);
+  g_free (model->outcome);
+  g_free (model->axis_label);
   g_free (model);
+}
+
+/**
+ * cst_gain_model_set_outcome:
+ * @model: a gain model
+ * @outcome_plural: (nullable): who is found, in the plural and translated ("leavers",
+ *   "buyers"); %NULL for "responders"
+ * @axis_label: (nullable): the vertical axis title, translated ("Leavers found"); %NULL for
+ *   "Responders found"
+ *
+ * Names the outcome in the subtitle, the curve's label, the tooltip and the description.
+ */
+void
+cst_gain_model_set_outcome (CstGainModel *model,
+                            const char   *outcome_plural,
+                            const char   *axis_label)
+{
+  g_return_if_fail (model != NULL);
+
+  g_free (model->outcome);
+  model->outcome = g_strdup (outcome_plural);
+  g_free (model->axis_label);
+  model->axis_label = g_strdup (axis_label);
+}
+
+static const char *
+gain_outcome (const CstGainModel *model)
+{
+  /* Translators: who the gain curve finds, in the plural: "finds 48 % of responders". */
+  return model->outcome != NULL ? model->outcome : _("responders");
 }
 
 static const char *
@@ -1881,9 +1955,9 @@ gain_layout (const CstGainModel *model,
                                                             model->found, GAIN_MARK));
 
       /* Translators: "Contacting the top 20 % finds 48 % of responders; picking at random,
-       * 20 %". */
-      subtitle = g_strdup_printf (_("Contacting the top %s finds %s of responders; picking at "
-                                    "random, %s"), top, found, top);
+       * 20 %"; the third %s is who is found ("responders", "leavers", "buyers"). */
+      subtitle = g_strdup_printf (_("Contacting the top %s finds %s of %s; picking at "
+                                    "random, %s"), top, found, gain_outcome (model), top);
     }
   if (!plot_header (p, gain_title (model), subtitle))
     return;
@@ -1901,7 +1975,7 @@ gain_layout (const CstGainModel *model,
   plot_add_legend (p, g_strdup (_("Perfect model")), &perfect, MARK_LINE);
   p->xfmt = p->yfmt = format_tick_percent;
   p->x_title = g_strdup (_("People contacted, highest scores first"));
-  p->y_title = g_strdup (_("Responders found"));
+  p->y_title = g_strdup (model->axis_label != NULL ? model->axis_label : _("Responders found"));
   plot_layout (p, 0.0, 1.0, 0.0, 1.0, PLOT_ASPECT | PLOT_GRID_X, 0.0, 0.0);
 }
 
@@ -1949,8 +2023,9 @@ cst_chart_gain_paint (cairo_t             *cr,
 
       /* What the top fifth gives, marked on the curve. */
       paint_dot (cr, p, px (p, GAIN_MARK), py (p, mark_y), 5.5 * s, color);
-      /* Translators: a label on the gain curve, "Top 20 % → 48 % of responders". */
-      label = g_strdup_printf (_("Top %s → %s of responders"), top, found);
+      /* Translators: a label on the gain curve, "Top 20 % → 48 % of responders"; the last %s
+       * is who is found ("responders", "leavers", "buyers"). */
+      label = g_strdup_printf (_("Top %s → %s of %s"), top, found, gain_outcome (model));
       /* Only where it fits inside the plot; small charts say it in the subtitle. */
       if (px (p, GAIN_MARK) + 22.0 * s + cst_chart_measure_text (p->label, label, NULL)
           <= p->area.x + p->area.width)
@@ -1995,8 +2070,10 @@ cst_chart_gain_hit_test (const CstGainModel  *model,
       g_autofree char *contacted = format_percent (model->contacted[hit]);
       g_autofree char *found = format_percent (model->found[hit]);
 
-      /* Translators: a tooltip, "Contacting 30 % finds 61 % of responders". */
-      *tooltip = g_strdup_printf (_("Contacting %s finds %s of responders"), contacted, found);
+      /* Translators: a tooltip, "Contacting 30 % finds 61 % of responders"; the last %s is who
+       * is found ("responders", "leavers", "buyers"). */
+      *tooltip = g_strdup_printf (_("Contacting %s finds %s of %s"), contacted, found,
+                                  gain_outcome (model));
     }
   chart_end (&chart);
 
@@ -2023,10 +2100,12 @@ cst_chart_gain_describe (const CstGainModel *model)
   half = format_percent (0.5);
   half_found = format_percent (interpolate (model->n, model->contacted, model->found, 0.5));
   /* Translators: "Responders found …: contacting the top 20 % of people finds 48 % of
-   * responders and the top 50 % finds 81 %, where random picking finds 20 % and 50 %." */
-  return g_strdup_printf (_("%s: contacting the top %s of people finds %s of responders and the "
+   * responders and the top 50 % finds 81 %, where random picking finds 20 % and 50 %."; the
+   * fourth %s is who is found ("responders", "leavers", "buyers"). */
+  return g_strdup_printf (_("%s: contacting the top %s of people finds %s of %s and the "
                             "top %s finds %s, where random picking finds %s and %s."),
-                          gain_title (model), top, found, half, half_found, top, half);
+                          gain_title (model), top, found, gain_outcome (model), half, half_found,
+                          top, half);
 }
 
 /* ---- Lift ------------------------------------------------------------------------------- */
@@ -2322,6 +2401,8 @@ struct _CstRocModel
   double *thresholds;    /* NULL, or per input point (matched by position after sorting) */
   double  auc;
   char   *title;
+  char   *x_title;       /* NULL: the defaults about responders */
+  char   *y_title;
 };
 
 /**
@@ -2396,7 +2477,29 @@ cst_roc_model_free (CstRocModel *model)
   g_free (model->tpr);
   g_free (model->thresholds);
   g_free (model->title);
+  g_free (model->x_title);
+  g_free (model->y_title);
   g_free (model);
+}
+
+/**
+ * cst_roc_model_set_axis_titles:
+ * @model: a ROC model
+ * @x_title: (nullable): translated, or %NULL for "Non-responders wrongly flagged (false
+ *   positive rate)"
+ * @y_title: (nullable): translated, or %NULL for "Responders flagged (true positive rate)"
+ */
+void
+cst_roc_model_set_axis_titles (CstRocModel *model,
+                               const char  *x_title,
+                               const char  *y_title)
+{
+  g_return_if_fail (model != NULL);
+
+  g_free (model->x_title);
+  model->x_title = g_strdup (x_title);
+  g_free (model->y_title);
+  model->y_title = g_strdup (y_title);
 }
 
 static char *
@@ -2464,8 +2567,10 @@ roc_layout (const CstRocModel *model,
                    cst_chart_style_segment (p->style, MODEL_COLOR), MARK_LINE);
   plot_add_legend (p, g_strdup_printf (_("Random guessing (AUC %s)"), half), &ref, MARK_DASH);
   p->xfmt = p->yfmt = format_tick_percent;
-  p->x_title = g_strdup (_("Non-responders wrongly flagged (false positive rate)"));
-  p->y_title = g_strdup (_("Responders flagged (true positive rate)"));
+  p->x_title = g_strdup (model->x_title != NULL ? model->x_title
+                         : _("Non-responders wrongly flagged (false positive rate)"));
+  p->y_title = g_strdup (model->y_title != NULL ? model->y_title
+                         : _("Responders flagged (true positive rate)"));
   plot_layout (p, 0.0, 1.0, 0.0, 1.0, PLOT_SQUARE | PLOT_GRID_X, 0.0, 0.0);
 }
 
@@ -2611,6 +2716,8 @@ struct _CstCalibrationModel
   guint64  total;
   double   hi;           /* the largest value on either axis */
   char    *title;
+  char    *x_title;      /* NULL: the defaults about responding */
+  char    *y_title;
 };
 
 /**
@@ -2676,7 +2783,28 @@ cst_calibration_model_free (CstCalibrationModel *model)
   g_free (model->observed);
   g_free (model->counts);
   g_free (model->title);
+  g_free (model->x_title);
+  g_free (model->y_title);
   g_free (model);
+}
+
+/**
+ * cst_calibration_model_set_axis_titles:
+ * @model: a calibration model
+ * @x_title: (nullable): translated, or %NULL for "Predicted chance of responding"
+ * @y_title: (nullable): translated, or %NULL for "Share who responded"
+ */
+void
+cst_calibration_model_set_axis_titles (CstCalibrationModel *model,
+                                       const char          *x_title,
+                                       const char          *y_title)
+{
+  g_return_if_fail (model != NULL);
+
+  g_free (model->x_title);
+  model->x_title = g_strdup (x_title);
+  g_free (model->y_title);
+  model->y_title = g_strdup (y_title);
 }
 
 static const char *
@@ -2739,8 +2867,8 @@ calibration_layout (const CstCalibrationModel *model,
                    cst_chart_style_segment (p->style, MODEL_COLOR), MARK_DOT);
   plot_add_legend (p, g_strdup (_("Perfectly calibrated")), &ref, MARK_DASH);
   p->xfmt = p->yfmt = format_tick_percent;
-  p->x_title = g_strdup (_("Predicted chance of responding"));
-  p->y_title = g_strdup (_("Share who responded"));
+  p->x_title = g_strdup (model->x_title != NULL ? model->x_title : _("Predicted chance of responding"));
+  p->y_title = g_strdup (model->y_title != NULL ? model->y_title : _("Share who responded"));
 
   /* Both axes share one range, zoomed in on small probabilities (a campaign that gets 3 % is
    * not drawn in the bottom corner of a 0–100 % square). */
@@ -3546,7 +3674,7 @@ reach_layout (const CstReachModel *model,
       return;
     }
 
-  p->x_title = g_strdup (_("Similarity threshold (higher is closer to your best customers)"));
+  p->x_title = g_strdup (_("Similarity threshold (higher is more like the seed)"));
   p->y_title = g_strdup (_("People in the audience"));
   plot_layout (p, model->threshold[0], model->threshold[model->n - 1], 0.0,
                model->max_audience * 1.05, PLOT_LOOSE_Y | PLOT_GRID_X, 0.0, 0.0);

@@ -58,6 +58,11 @@ void            cst_scores_model_get_band_stats  (const CstScoresModel *model,
                                                   double               *expected);
 void            cst_scores_model_set_title       (CstScoresModel       *model,
                                                   const char           *title);
+/* Who the scores count ("leavers", "buyers"; NULL: "responders") and the axis title (NULL:
+ * "Predicted score (chance of responding)"), both translated. */
+void            cst_scores_model_set_outcome     (CstScoresModel       *model,
+                                                  const char           *outcome_plural,
+                                                  const char           *axis_label);
 void            cst_scores_model_free            (CstScoresModel       *model);
 
 void            cst_chart_scores_paint           (cairo_t              *cr,
@@ -98,6 +103,11 @@ CstGainModel *cst_gain_model_new       (guint               n_points,
                                         double              positive_rate);
 void          cst_gain_model_set_title (CstGainModel       *model,
                                         const char         *title);
+/* Who is found ("leavers", "buyers"; NULL: "responders") and the vertical axis title (NULL:
+ * "Responders found"), both translated. */
+void          cst_gain_model_set_outcome (CstGainModel     *model,
+                                          const char       *outcome_plural,
+                                          const char       *axis_label);
 void          cst_gain_model_free      (CstGainModel       *model);
 void          cst_chart_gain_paint     (cairo_t            *cr,
                                         const CstGainModel *model,
@@ -147,6 +157,10 @@ CstRocModel *cst_roc_model_new        (guint               n_points,
                                        double              auc);
 void         cst_roc_model_set_title  (CstRocModel        *model,
                                        const char         *title);
+/* Axis titles for a named outcome (translated); NULL keeps the default about responders. */
+void         cst_roc_model_set_axis_titles (CstRocModel   *model,
+                                            const char    *x_title,
+                                            const char    *y_title);
 void         cst_roc_model_free       (CstRocModel        *model);
 void         cst_chart_roc_paint      (cairo_t            *cr,
                                        const CstRocModel  *model,
@@ -172,6 +186,10 @@ CstCalibrationModel *cst_calibration_model_new       (guint                     
                                                       const guint64             *counts);
 void                 cst_calibration_model_set_title (CstCalibrationModel       *model,
                                                       const char                *title);
+/* Axis titles for a named outcome (translated); NULL keeps the default about responding. */
+void                 cst_calibration_model_set_axis_titles (CstCalibrationModel *model,
+                                                            const char          *x_title,
+                                                            const char          *y_title);
 void                 cst_calibration_model_free      (CstCalibrationModel       *model);
 void                 cst_chart_calibration_paint     (cairo_t                   *cr,
                                                       const CstCalibrationModel *model,

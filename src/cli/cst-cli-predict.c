@@ -147,6 +147,11 @@ print_json (const ScoreArgs     *args,
       json_builder_end_array (builder);
     }
   json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "calibration_counts");
+  json_builder_begin_array (builder);
+  for (guint k = 0; evaluation->calibration_counts != NULL && k < evaluation->calibration_counts->len; k++)
+    json_builder_add_int_value (builder, (gint64) g_array_index (evaluation->calibration_counts, guint64, k));
+  json_builder_end_array (builder);
 
   json_builder_set_member_name (builder, "seconds_read");
   json_builder_add_double_value (builder, seconds_read);

@@ -118,6 +118,14 @@ invalidate_style (CstChartView *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+const CstChartStyle *
+cst_chart_view_get_style (CstChartView *self)
+{
+  g_return_val_if_fail (CST_IS_CHART_VIEW (self), NULL);
+
+  return get_style (self);
+}
+
 /* Painting happens in device pixels: the painter gets the size and style multiplied by the
  * scale factor under a matching cairo_scale(). GTK records cairo drawing without a device scale,
  * so this is how the map's point layer, which the painter rasterizes itself, stays sharp on

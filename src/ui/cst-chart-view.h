@@ -42,6 +42,11 @@ void       cst_chart_view_set_n_items  (CstChartView         *self,
 int        cst_chart_view_get_selected (CstChartView         *self);
 void       cst_chart_view_set_selected (CstChartView         *self,
                                         int                   item);
+/* The style the chart is painted with now (light or dark, high contrast, the widget's font),
+ * in widget coordinates (scale 1): for hit tests of the page's own, such as dragging a
+ * threshold with cst_chart_scores_hit_handle(). Owned by the view, valid until the next style
+ * change. */
+const CstChartStyle *cst_chart_view_get_style (CstChartView *self);
 /* Renders the chart at the given size into a new image surface with the current style. */
 cairo_surface_t *cst_chart_view_render (CstChartView         *self,
                                         int                   width,

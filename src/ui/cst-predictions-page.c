@@ -25,6 +25,7 @@
 #define SECONDS_PER_DAY  86400
 #define N_TOP_CUSTOMERS  20
 #define N_SCORE_BINS     40
+#define SAVE_DELAY_MS    600   /* thresholds are saved once they rest this long */
 
 typedef enum
 {
@@ -59,7 +60,16 @@ typedef struct
   char             *split_error;
   GArray           *people;            /* gint64, ascending */
   GPtrArray        *emails;            /* parallel to people, nullable strings */
+  GPtrArray        *names;             /* parallel to people, "First Last" or NULL */
 } Loaded;
+
+/* Band thresholds to store, copied on the main thread. */
+typedef struct
+{
+  char   *project_path;
+  gint64  run_id;
+  double  low, high;
+} SaveData;
 
 /* A lookalike seed the user can pick. */
 typedef struct
@@ -87,6 +97,7 @@ struct _CstPredictionsPage
   gint64             cutoff[2];        /* chosen by the user; G_MININT64: suggested */
   GArray            *people;
   GPtrArray         *emails;
+  GPtrArray         *names;
   CstBandCounts      counts;
   guint              n_top;
 
@@ -96,6 +107,10 @@ struct _CstPredictionsPage
   GArray            *seed_choices;     /* SeedChoice, parallel to the seed row's model */
 
   gboolean           updating;
+  guint              save_source;      /* pending save of moved thresholds */
+  gint64             save_run;         /* the run whose thresholds moved */
+  gboolean           saving;           /* a save is in flight; one more after it when pending */
+  gboolean           save_again;
   GPtrArray         *driver_rows;
   CstScoresHandle    drag_handle;
 
@@ -177,6 +192,7 @@ loaded_free (gpointer data)
   g_free (loaded->split_error);
   g_clear_pointer (&loaded->people, g_array_unref);
   g_clear_pointer (&loaded->emails, g_ptr_array_unref);
+  g_clear_pointer (&loaded->names, g_ptr_array_unref);
   g_free (loaded);
 }
 
@@ -194,15 +210,6 @@ format_day (gint64 time)
   /* Times are wall-clock days stored as if they were UTC. */
   /* Translators: a day as in "before 1 March 2025", in g_date_time_format() codes. */
   return date != NULL ? g_date_time_format (date, _("%-d %B %Y")) : g_strdup ("?");
-}
-
-static void
-init_style (CstChartStyle *style)
-{
-  if (adw_style_manager_get_dark (adw_style_manager_get_default ()))
-    cst_chart_style_init_dark (style);
-  else
-    cst_chart_style_init_light (style);
 }
 
 static const char *
@@ -239,14 +246,19 @@ selected_target (CstPredictionsPage *self)
                                                              : CST_PROPENSITY_CHURN;
 }
 
-static const char *
-email_for (CstPredictionsPage *self,
-           gint64              person_id)
+/* Finds a person's email and name ("First Last"); either may come back NULL. */
+static void
+person_for (CstPredictionsPage  *self,
+            gint64               person_id,
+            const char         **email,
+            const char         **name)
 {
   guint lo = 0, hi;
 
+  *email = NULL;
+  *name = NULL;
   if (self->people == NULL)
-    return NULL;
+    return;
   hi = self->people->len;
   while (lo < hi)
     {
@@ -254,13 +266,16 @@ email_for (CstPredictionsPage *self,
       gint64 id = g_array_index (self->people, gint64, mid);
 
       if (id == person_id)
-        return g_ptr_array_index (self->emails, mid);
+        {
+          *email = self->emails != NULL ? g_ptr_array_index (self->emails, mid) : NULL;
+          *name = self->names != NULL ? g_ptr_array_index (self->names, mid) : NULL;
+          return;
+        }
       if (id < person_id)
         lo = mid + 1;
       else
         hi = mid;
     }
-  return NULL;
 }
 
 static void
@@ -362,6 +377,7 @@ load_project (CstStore      *store,
 {
   g_autoptr(GArray) purchases = NULL;
   g_autoptr(GPtrArray) emails = NULL;
+  g_autoptr(GPtrArray) names = NULL;
 
   purchases = cst_predict_collect_purchases (store, identity_run, cancellable, error);
   if (purchases == NULL)
@@ -392,10 +408,11 @@ load_project (CstStore      *store,
   if (loaded->lookalike == NULL && error != NULL && *error != NULL)
     return FALSE;
 
-  loaded->people = cst_store_list_people (store, identity_run, &emails, error);
+  loaded->people = cst_store_list_people_full (store, identity_run, &emails, &names, error);
   if (loaded->people == NULL)
     return FALSE;
   loaded->emails = g_steal_pointer (&emails);
+  loaded->names = g_steal_pointer (&names);
   return TRUE;
 }
 
@@ -486,6 +503,149 @@ job_thread (GTask        *task,
     default:
       g_assert_not_reached ();
     }
+}
+
+/* ---- Saving moved thresholds ------------------------------------------------------------ */
+
+/* Moving a band threshold re-bands on the main thread at once; the store hears about it once
+ * the thresholds rest for SAVE_DELAY_MS, in a worker with its own store, one save at a time so
+ * that an older save never lands after a newer one. */
+
+static void
+save_data_free (gpointer data)
+{
+  SaveData *save = data;
+
+  g_free (save->project_path);
+  g_free (save);
+}
+
+static void
+save_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SaveData *save = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstStore) store = cst_store_open (save->project_path, &error);
+
+  if (store == NULL ||
+      !cst_store_update_propensity_thresholds (store, save->run_id, save->low, save->high, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static CstPropensityRun *
+run_with_id (CstPredictionsPage *self,
+             gint64              run_id)
+{
+  for (guint t = 0; t < 2; t++)
+    if (self->runs[t] != NULL && self->runs[t]->id == run_id)
+      return self->runs[t];
+  return NULL;
+}
+
+static void start_save (CstPredictionsPage *self);
+
+static void
+save_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  CstPredictionsPage *self = CST_PREDICTIONS_PAGE (object);
+  g_autoptr(GError) error = NULL;
+
+  self->saving = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      /* A run replaced since (a new project, a deleted run) has nothing left to save. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) &&
+          gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+        show_error (self, _("Could Not Save the Bands"), error->message);
+    }
+  if (self->save_again)
+    {
+      self->save_again = FALSE;
+      start_save (self);
+    }
+}
+
+/* Sends the thresholds of run self->save_run to the store; with @detached, without a callback
+ * (the page is going away or changing project). */
+static void
+start_save_full (CstPredictionsPage *self,
+                 gboolean            detached)
+{
+  CstPropensityRun *run = run_with_id (self, self->save_run);
+  g_autoptr(GTask) task = NULL;
+  SaveData *save;
+
+  if (run == NULL || self->project_path == NULL)
+    return;
+  if (self->saving && !detached)
+    {
+      self->save_again = TRUE;
+      return;
+    }
+  save = g_new0 (SaveData, 1);
+  save->project_path = g_strdup (self->project_path);
+  save->run_id = run->id;
+  save->low = run->low_threshold;
+  save->high = run->high_threshold;
+  if (detached)
+    task = g_task_new (NULL, NULL, NULL, NULL);
+  else
+    {
+      task = g_task_new (self, NULL, save_done_cb, NULL);
+      self->saving = TRUE;
+    }
+  g_task_set_source_tag (task, start_save_full);
+  g_task_set_name (task, "save band thresholds");
+  g_task_set_task_data (task, save, save_data_free);
+  g_task_run_in_thread (task, save_thread);
+}
+
+static void
+start_save (CstPredictionsPage *self)
+{
+  start_save_full (self, FALSE);
+}
+
+static gboolean
+save_timeout_cb (gpointer user_data)
+{
+  CstPredictionsPage *self = user_data;
+
+  self->save_source = 0;
+  start_save (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_save (CstPredictionsPage *self,
+               CstPropensityRun   *run)
+{
+  if (run == NULL || run->id <= 0)
+    return;
+  if (self->save_source != 0 && self->save_run != run->id)
+    start_save (self);   /* another run's thresholds are still waiting: they go first */
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  self->save_run = run->id;
+  self->save_source = g_timeout_add (SAVE_DELAY_MS, save_timeout_cb, self);
+}
+
+/* Saves what is pending now, without waiting for the thresholds to rest. */
+static void
+flush_save (CstPredictionsPage *self,
+            gboolean            detached)
+{
+  if (self->save_source == 0)
+    return;
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  start_save_full (self, detached);
 }
 
 /* ---- Showing ---------------------------------------------------------------------------- */
@@ -634,6 +794,7 @@ static void
 show_quality (CstPredictionsPage *self,
               CstPropensityRun   *run)
 {
+  gboolean churn = run->target == CST_PROPENSITY_CHURN;
   guint n;
 
   /* Gain, and lift by tenth of people derived from it. */
@@ -652,6 +813,12 @@ show_quality (CstPredictionsPage *self,
       }
     gain = cst_gain_model_new (n, contacted, found, run->base_rate);
     cst_gain_model_set_title (gain, _("Share found when contacting the top scores"));
+    if (churn)
+      /* Translators: "finds 48 % of leavers": customers who stopped buying. */
+      cst_gain_model_set_outcome (gain, _("leavers"), _("Leavers found"));
+    else
+      /* Translators: "finds 48 % of buyers". */
+      cst_gain_model_set_outcome (gain, _("buyers"), _("Buyers found"));
     set_chart (self->gain_view, gain, (GDestroyNotify) cst_gain_model_free,
                (CstChartPaintFunc) cst_chart_gain_paint, (CstChartHitTestFunc) cst_chart_gain_hit_test,
                (CstChartDescribeFunc) cst_chart_gain_describe);
@@ -677,6 +844,25 @@ show_quality (CstPredictionsPage *self,
         tpr[i] = g_array_index (run->roc, CstCurvePoint, i).y;
       }
     roc = cst_roc_model_new (n, fpr, tpr, NULL, run->auc);
+    {
+      g_autofree char *auc = g_strdup_printf ("%.2f", run->auc);
+      g_autofree char *title = NULL;
+
+      if (isfinite (run->auc))
+        /* Translators: the ROC chart title, %s is the AUC such as "0.83". */
+        title = g_strdup_printf (churn ? _("How well the scores tell leavers apart (AUC %s)")
+                                       : _("How well the scores tell buyers apart (AUC %s)"), auc);
+      else
+        title = g_strdup (churn ? _("How well the scores tell leavers apart")
+                                : _("How well the scores tell buyers apart"));
+      cst_roc_model_set_title (roc, title);
+    }
+    if (churn)
+      cst_roc_model_set_axis_titles (roc, _("Customers who stayed, wrongly flagged (false positive rate)"),
+                                     _("Leavers flagged (true positive rate)"));
+    else
+      cst_roc_model_set_axis_titles (roc, _("Non-buyers wrongly flagged (false positive rate)"),
+                                     _("Buyers flagged (true positive rate)"));
     set_chart (self->roc_view, roc, (GDestroyNotify) cst_roc_model_free,
                (CstChartPaintFunc) cst_chart_roc_paint, (CstChartHitTestFunc) cst_chart_roc_hit_test,
                (CstChartDescribeFunc) cst_chart_roc_describe);
@@ -691,20 +877,44 @@ show_quality (CstPredictionsPage *self,
     guint64 total = 0;
     CstCalibrationModel *calibration;
 
-    /* The run keeps no count per calibration bin; the bins are tenths of probability, so the
-     * share of everyone scored in each tenth, scaled to the holdout, stands in for it. */
-    for (gsize i = 0; i < run->n_people; i++)
-      population[CLAMP ((int) floor (run->probability[i] * 10.0), 0, 9)]++;
     for (guint i = 0; i < n; i++)
       {
         predicted[i] = g_array_index (run->calibration, CstCurvePoint, i).x;
         observed[i] = g_array_index (run->calibration, CstCurvePoint, i).y;
-        counts[i] = population[CLAMP ((int) floor (predicted[i] * 10.0), 0, 9)];
-        total += counts[i];
       }
-    for (guint i = 0; i < n; i++)
-      counts[i] = MAX (1, (guint64) round ((double) counts[i] * run->n_test / MAX (total, 1)));
+    if (run->calibration_counts != NULL && run->calibration_counts->len == n)
+      {
+        /* The holdout people in each bin, as the evaluation counted them. */
+        for (guint i = 0; i < n; i++)
+          counts[i] = g_array_index (run->calibration_counts, guint64, i);
+      }
+    else
+      {
+        /* Runs saved before the counts were kept: the bins are tenths of probability, so the
+         * share of everyone scored in each tenth, scaled to the holdout, stands in for it. */
+        for (gsize i = 0; i < run->n_people; i++)
+          population[CLAMP ((int) floor (run->probability[i] * 10.0), 0, 9)]++;
+        for (guint i = 0; i < n; i++)
+          {
+            counts[i] = population[CLAMP ((int) floor (predicted[i] * 10.0), 0, 9)];
+            total += counts[i];
+          }
+        for (guint i = 0; i < n; i++)
+          counts[i] = MAX (1, (guint64) round ((double) counts[i] * run->n_test / MAX (total, 1)));
+      }
     calibration = cst_calibration_model_new (n, predicted, observed, counts);
+    if (churn)
+      {
+        cst_calibration_model_set_title (calibration, _("Predicted chance of stopping buying against what happened"));
+        cst_calibration_model_set_axis_titles (calibration, _("Predicted chance of stopping buying"),
+                                               _("Share who stopped buying"));
+      }
+    else
+      {
+        cst_calibration_model_set_title (calibration, _("Predicted chance of buying against what happened"));
+        cst_calibration_model_set_axis_titles (calibration, _("Predicted chance of buying"),
+                                               _("Share who bought"));
+      }
     set_chart (self->calibration_view, calibration, (GDestroyNotify) cst_calibration_model_free,
                (CstChartPaintFunc) cst_chart_calibration_paint,
                (CstChartHitTestFunc) cst_chart_calibration_hit_test,
@@ -812,6 +1022,12 @@ show_propensity (CstPredictionsPage *self)
   cst_scores_model_set_title (scores, run->target == CST_PROPENSITY_CHURN
                                       ? _("Chance of stopping buying")
                                       : _("Chance of buying"));
+  if (run->target == CST_PROPENSITY_CHURN)
+    /* Translators: "about 380 expected leavers": customers expected to stop buying. */
+    cst_scores_model_set_outcome (scores, _("leavers"), _("Predicted score (how likely to stop buying)"));
+  else
+    /* Translators: "about 380 expected buyers". */
+    cst_scores_model_set_outcome (scores, _("buyers"), _("Predicted score (how likely to buy)"));
   set_chart (self->scores_view, scores, (GDestroyNotify) cst_scores_model_free,
              (CstChartPaintFunc) cst_chart_scores_paint, (CstChartHitTestFunc) cst_chart_scores_hit_test,
              (CstChartDescribeFunc) cst_chart_scores_describe);
@@ -880,8 +1096,14 @@ show_clv (CstPredictionsPage *self)
   spend = cst_chart_format_money (result->population_spend, NULL);
   total_text = cst_chart_format_money (total, NULL);
   /* Small dropout rates matter (1 in 300 per purchase adds up), so they keep a decimal. */
-  dropout_text = 100.0 * dropout >= 10.0 ? g_strdup_printf ("%.0f", 100.0 * dropout)
-                                         : g_strdup_printf ("%.1f", 100.0 * dropout);
+  if (100.0 * dropout >= 10.0)
+    dropout_text = g_strdup_printf ("%.0f", 100.0 * dropout);
+  else if (100.0 * dropout >= 0.05)
+    dropout_text = g_strdup_printf ("%.1f", 100.0 * dropout);
+  else
+    /* Translators: a share too small to show, as in "under 0.1 % of them stop after each
+     * purchase". */
+    dropout_text = g_strdup (_("under 0.1"));
   if (result->has_spend)
     sentence = g_strdup_printf (_("While they stay, customers buy about %.2f times a month, and %s %% of them stop after each purchase; a purchase is worth about %s. Fitted on %s customers, %s of whom bought more than once. Together they are expected to spend %s in the next %u months."),
                                 rate, dropout_text, spend, n_customers, n_repeat, total_text,
@@ -903,10 +1125,11 @@ show_clv (CstPredictionsPage *self)
     {
       const CstClvValue *v = &result->values[order[k]];
       gint64 id = run->person_ids[order[k]];
-      const char *email = email_for (self, id);
+      const char *email, *name;
       g_autofree char *fallback = g_strdup_printf (_("Person %" G_GINT64_FORMAT), id);
-      g_autofree char *subtitle = g_strdup_printf (_("%.1f purchases expected · %.0f %% likely still a customer"),
-                                                   v->expected_purchases, 100.0 * v->p_alive);
+      g_autofree char *outlook = g_strdup_printf (_("%.1f purchases expected · %.0f %% likely still a customer"),
+                                                  v->expected_purchases, 100.0 * v->p_alive);
+      g_autofree char *subtitle = NULL;
       g_autofree char *value = cst_chart_format_money (v->clv, NULL);
       g_autofree char *low = cst_chart_format_money (v->clv_low, NULL);
       g_autofree char *high = cst_chart_format_money (v->clv_high, NULL);
@@ -917,9 +1140,17 @@ show_clv (CstPredictionsPage *self)
       GtkWidget *value_label = gtk_label_new (value);
       GtkWidget *range_label = gtk_label_new (range);
 
+      /* "First Last" over the email; the email alone when no name is known. */
+      person_for (self, id, &email, &name);
+      if (name != NULL && email != NULL)
+        subtitle = g_strdup_printf ("%s\n%s", email, outlook);
+      else
+        subtitle = g_strdup (outlook);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), email != NULL ? email : fallback);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     name != NULL ? name : email != NULL ? email : fallback);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
       gtk_widget_add_css_class (value_label, "heading");
       gtk_widget_add_css_class (value_label, "numeric");
       gtk_widget_add_css_class (range_label, "dim-label");
@@ -1082,6 +1313,8 @@ apply_loaded (CstPredictionsPage *self,
   self->people = g_steal_pointer (&loaded->people);
   g_clear_pointer (&self->emails, g_ptr_array_unref);
   self->emails = g_steal_pointer (&loaded->emails);
+  g_clear_pointer (&self->names, g_ptr_array_unref);
+  self->names = g_steal_pointer (&loaded->names);
 
   if (!loaded->has_people || !loaded->has_orders)
     {
@@ -1176,6 +1409,7 @@ job_done_cb (GObject      *object,
       {
         CstPropensityRun *run = value;
 
+        flush_save (self, FALSE);   /* before the run it is about goes */
         g_clear_pointer (&self->runs[run->target], cst_propensity_run_free);
         self->runs[run->target] = run;
         self->updating = TRUE;
@@ -1455,6 +1689,7 @@ threshold_changed_cb (CstPredictionsPage *self,
     }
   self->updating = FALSE;
   update_bands (self);
+  schedule_save (self, self->runs[selected_target (self)]);
 }
 
 static void
@@ -1477,17 +1712,12 @@ drag_begin_cb (CstPredictionsPage *self,
                GtkGestureDrag     *gesture)
 {
   gconstpointer model = cst_chart_view_get_model (self->scores_view);
-  CstChartStyle style;
 
   self->drag_handle = CST_SCORES_HANDLE_NONE;
   if (model != NULL && self->runs[selected_target (self)] != NULL)
-    {
-      init_style (&style);
-      self->drag_handle = cst_chart_scores_hit_handle (model, gtk_widget_get_width (GTK_WIDGET (self->scores_view)),
-                                                       gtk_widget_get_height (GTK_WIDGET (self->scores_view)),
-                                                       &style, x, y);
-      cst_chart_style_clear (&style);
-    }
+    self->drag_handle = cst_chart_scores_hit_handle (model, gtk_widget_get_width (GTK_WIDGET (self->scores_view)),
+                                                     gtk_widget_get_height (GTK_WIDGET (self->scores_view)),
+                                                     cst_chart_view_get_style (self->scores_view), x, y);
   gtk_gesture_set_state (GTK_GESTURE (gesture), self->drag_handle != CST_SCORES_HANDLE_NONE
                                                 ? GTK_EVENT_SEQUENCE_CLAIMED : GTK_EVENT_SEQUENCE_DENIED);
 }
@@ -1499,16 +1729,14 @@ drag_update_cb (CstPredictionsPage *self,
                 GtkGestureDrag     *gesture)
 {
   gconstpointer model = cst_chart_view_get_model (self->scores_view);
-  CstChartStyle style;
   double x, y, score;
 
   if (self->drag_handle == CST_SCORES_HANDLE_NONE || model == NULL ||
       !gtk_gesture_drag_get_start_point (gesture, &x, &y))
     return;
-  init_style (&style);
   score = cst_chart_scores_score_at (model, gtk_widget_get_width (GTK_WIDGET (self->scores_view)),
-                                     gtk_widget_get_height (GTK_WIDGET (self->scores_view)), &style, x + dx);
-  cst_chart_style_clear (&style);
+                                     gtk_widget_get_height (GTK_WIDGET (self->scores_view)),
+                                     cst_chart_view_get_style (self->scores_view), x + dx);
   if (isnan (score))
     return;
   gtk_adjustment_set_value (self->drag_handle == CST_SCORES_HANDLE_LOW ? self->low_adjustment
@@ -1525,16 +1753,14 @@ reach_pick (CstPredictionsPage *self,
   gconstpointer model = cst_chart_view_get_model (self->reach_view);
   double width = gtk_widget_get_width (GTK_WIDGET (self->reach_view));
   double height = gtk_widget_get_height (GTK_WIDGET (self->reach_view));
-  CstChartStyle style;
+  const CstChartStyle *style = cst_chart_view_get_style (self->reach_view);
   double x0, x1, y;
   gboolean shown;
 
   if (model == NULL || self->lookalike == NULL)
     return;
-  init_style (&style);
-  shown = cst_chart_predict_data_to_point (CST_PREDICT_CHART_REACH, model, width, height, &style, 0.0, 0.0, &x0, &y) &&
-          cst_chart_predict_data_to_point (CST_PREDICT_CHART_REACH, model, width, height, &style, 1.0, 0.0, &x1, &y);
-  cst_chart_style_clear (&style);
+  shown = cst_chart_predict_data_to_point (CST_PREDICT_CHART_REACH, model, width, height, style, 0.0, 0.0, &x0, &y) &&
+          cst_chart_predict_data_to_point (CST_PREDICT_CHART_REACH, model, width, height, style, 1.0, 0.0, &x1, &y);
   if (!shown || fabs (x1 - x0) < 1.0)
     return;
   gtk_adjustment_set_value (self->similarity_adjustment, round (CLAMP ((x - x0) / (x1 - x0), 0.0, 1.0) * 100.0) / 100.0);
@@ -1569,7 +1795,8 @@ cst_predictions_page_dispose (GObject *object)
   CstPredictionsPage *self = CST_PREDICTIONS_PAGE (object);
 
   /* A job still running keeps the page alive through its task; its result must not reach the
-   * disposed widgets. */
+   * disposed widgets. Thresholds moved just before closing are still saved. */
+  flush_save (self, TRUE);
   self->generation++;
   if (self->job != NULL)
     cst_job_cancel (self->job);
@@ -1592,6 +1819,7 @@ cst_predictions_page_finalize (GObject *object)
   g_free (self->split_error);
   g_clear_pointer (&self->people, g_array_unref);
   g_clear_pointer (&self->emails, g_ptr_array_unref);
+  g_clear_pointer (&self->names, g_ptr_array_unref);
   g_strfreev (self->segment_names);
   g_clear_pointer (&self->segment_members, g_ptr_array_unref);
   g_clear_pointer (&self->seed_choices, g_array_unref);
@@ -1746,6 +1974,7 @@ cst_predictions_page_set_project (CstPredictionsPage *self,
 
   g_return_if_fail (CST_IS_PREDICTIONS_PAGE (self));
 
+  flush_save (self, TRUE);   /* to the project the thresholds belong to */
   self->generation++;
   if (self->job != NULL)
     {

@@ -640,6 +640,31 @@ test_scores_bands (void)
     g_assert_nonnull (strstr (text, "High (from 0.40) 500 people, about 250 expected"));
     g_assert_nonnull (strstr (text, "Medium (from 0.15) 1500 people, about 300 expected"));
     g_assert_nonnull (strstr (text, "Low 3000 people, about 100 expected"));
+    g_assert_nonnull (strstr (text, "about 250 expected responders"));
+
+    /* Named outcomes replace "responders" everywhere, and NULL brings it back. */
+    cst_scores_model_set_outcome (model, "leavers", "Predicted score (how likely to stop buying)");
+    g_clear_pointer (&text, g_free);
+    text = cst_chart_scores_describe (model);
+    g_assert_nonnull (strstr (text, "High (from 0.40) 500 people, about 250 expected leavers"));
+    g_assert_nonnull (strstr (text, "Low 3000 people, about 100 expected leavers"));
+    g_assert_null (strstr (text, "responders"));
+    {
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 900, 560);
+      cairo_t *cr = cairo_create (surface);
+      CstChartStyle style;
+
+      cst_chart_style_init_light (&style);
+      cst_chart_scores_paint (cr, model, 900, 560, &style);
+      g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+      cst_chart_style_clear (&style);
+      cairo_destroy (cr);
+      cairo_surface_destroy (surface);
+    }
+    cst_scores_model_set_outcome (model, NULL, NULL);
+    g_clear_pointer (&text, g_free);
+    text = cst_chart_scores_describe (model);
+    g_assert_nonnull (strstr (text, "about 250 expected responders"));
 
     cst_scores_model_set_thresholds (model, 0.15, 0.4);
     cst_scores_model_get_band_stats (model, CST_SCORES_BAND_HIGH, &count[2], NULL);
@@ -844,6 +869,19 @@ test_gain (void)
   g_test_message ("%s", text);
   g_assert_nonnull (strstr (text, "top 20 % of people finds"));
   g_assert_nonnull (strstr (text, "random picking finds 20 % and 50 %"));
+  g_assert_nonnull (strstr (text, "% of responders and"));
+  g_assert_nonnull (strstr (tooltip, "of responders"));
+
+  /* A named outcome reaches the tooltip and the description. */
+  cst_gain_model_set_outcome (model, "buyers", "Buyers found");
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&tooltip, g_free);
+  text = cst_chart_gain_describe (model);
+  g_assert_nonnull (strstr (text, "% of buyers and"));
+  g_assert_null (strstr (text, "responders"));
+  hit = cst_chart_gain_hit_test (model, 800, 500, &style, x, y, &tooltip);
+  g_assert_cmpint (hit, ==, 30);
+  g_assert_nonnull (strstr (tooltip, "of buyers"));
 
   cst_chart_style_clear (&style);
   campaign_clear (&c);

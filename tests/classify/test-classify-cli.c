@@ -107,6 +107,16 @@ test_score (void)
   g_assert_true (json_object_has_member (root, "seconds"));
   g_assert_true (json_object_has_member (root, "lift_top10"));
   g_assert_true (json_object_has_member (root, "base_rate"));
+  {
+    JsonArray *calibration = json_object_get_array_member (root, "calibration");
+    JsonArray *calibration_counts = json_object_get_array_member (root, "calibration_counts");
+    gint64 in_bins = 0;
+
+    g_assert_cmpuint (json_array_get_length (calibration_counts), ==, json_array_get_length (calibration));
+    for (guint k = 0; k < json_array_get_length (calibration_counts); k++)
+      in_bins += json_array_get_int_element (calibration_counts, k);
+    g_assert_cmpint (in_bins, ==, n_test);
+  }
   dropped = json_object_get_array_member (root, "dropped_columns");
   g_assert_cmpuint (json_array_get_length (dropped), ==, 2);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (dropped, 0),

@@ -152,6 +152,22 @@ test_fit_and_calibration (void)
 
   /* The evaluation's own curve agrees with this count. */
   g_assert_cmpuint (evaluation->calibration->len, >=, 8);
+  g_assert_cmpuint (evaluation->calibration_counts->len, ==, evaluation->calibration->len);
+  {
+    guint64 total = 0;
+    guint k = 0;
+
+    for (int b = 0; b < 10; b++)
+      if (count[b] > 0)
+        {
+          g_assert_cmpuint (k, <, evaluation->calibration_counts->len);
+          g_assert_cmpuint (g_array_index (evaluation->calibration_counts, guint64, k), ==, (guint64) count[b]);
+          total += g_array_index (evaluation->calibration_counts, guint64, k);
+          k++;
+        }
+    g_assert_cmpuint (k, ==, evaluation->calibration_counts->len);
+    g_assert_cmpuint (total, ==, evaluation->n_test);
+  }
 
   /* Long-standing customers churn less: tenure is a leading driver, pointing down. */
   tenure = find_name (design, "tenure");

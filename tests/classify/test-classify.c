@@ -151,7 +151,25 @@ test_curves (void)
   g_assert_cmpfloat_with_epsilon (gain[50].y, 0.75, 1e-12);     /* 3 of 4 in the top half */
   g_assert_cmpfloat (gain[100].y, ==, 1.0);
   g_assert_cmpuint (evaluation.calibration->len, ==, 10);
+  g_assert_cmpuint (evaluation.calibration_counts->len, ==, 10);
+  for (guint b = 0; b < 10; b++)
+    g_assert_cmpuint (g_array_index (evaluation.calibration_counts, guint64, b), ==, 1);
   cst_evaluation_clear (&evaluation);
+
+  /* Empty bins are left out of both arrays, which stay aligned. */
+  {
+    static const double clumped[] = { 0.12, 0.15, 0.18, 0.81, 0.82 };
+    static const guint8 y2[] = { 0, 1, 0, 1, 1 };
+    CstEvaluation two = { 0 };
+
+    cst_classify_evaluate (clumped, y2, 5, &two);
+    g_assert_cmpuint (two.calibration->len, ==, 2);
+    g_assert_cmpuint (two.calibration_counts->len, ==, 2);
+    g_assert_cmpuint (g_array_index (two.calibration_counts, guint64, 0), ==, 3);
+    g_assert_cmpuint (g_array_index (two.calibration_counts, guint64, 1), ==, 2);
+    g_assert_cmpfloat_with_epsilon (g_array_index (two.calibration, CstCurvePoint, 0).y, 1.0 / 3.0, 1e-12);
+    cst_evaluation_clear (&two);
+  }
 }
 
 /* Two features whose product decides the outcome: no line separates the classes (logistic

@@ -417,6 +417,32 @@ test_store_roundtrip (void)
   g_assert_no_error (error);
   people = cst_store_list_people (store, identity_run, NULL, &error);
   g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) emails = NULL;
+    g_autoptr(GPtrArray) names = NULL;
+    g_autoptr(GArray) again = cst_store_list_people_full (store, identity_run, &emails, &names, &error);
+    guint named = 0;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (again->len, ==, people->len);
+    g_assert_cmpuint (emails->len, ==, people->len);
+    g_assert_cmpuint (names->len, ==, people->len);
+    for (guint i = 0; i < names->len; i++)
+      {
+        const char *name = g_ptr_array_index (names, i);
+
+        g_assert_cmpint (g_array_index (again, gint64, i), ==, g_array_index (people, gint64, i));
+        if (name != NULL)
+          {
+            named++;
+            g_assert_cmpuint (strlen (name), >, 0);
+            g_assert_false (g_ascii_isspace (name[0]));
+            g_assert_false (g_ascii_isspace (name[strlen (name) - 1]));
+          }
+      }
+    /* The sample's contacts have names. */
+    g_assert_cmpuint (named, >, people->len / 2);
+  }
   look = cst_lookalike_run (store, identity_run, (gint64 *) people->data, 10, "ten people",
                             CST_LOOKALIKE_DISTANCE, 1, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -439,6 +465,21 @@ test_store_roundtrip (void)
   g_assert_cmpint (churn_back->kind, ==, churn->kind);
   g_assert_cmpfloat (churn_back->auc, ==, churn->auc);
   g_assert_cmpuint (churn_back->roc->len, ==, churn->roc->len);
+  g_assert_nonnull (churn->calibration_counts);
+  g_assert_cmpuint (churn->calibration_counts->len, ==, churn->calibration->len);
+  g_assert_nonnull (churn_back->calibration_counts);
+  g_assert_cmpuint (churn_back->calibration_counts->len, ==, churn->calibration_counts->len);
+  {
+    guint64 total = 0;
+
+    for (guint k = 0; k < churn->calibration_counts->len; k++)
+      {
+        g_assert_cmpuint (g_array_index (churn_back->calibration_counts, guint64, k), ==,
+                          g_array_index (churn->calibration_counts, guint64, k));
+        total += g_array_index (churn->calibration_counts, guint64, k);
+      }
+    g_assert_cmpuint (total, ==, churn->n_test);
+  }
   g_assert_cmpuint (churn_back->drivers->len, ==, churn->drivers->len);
   g_assert_cmpstr (((CstPropensityDriver *) g_ptr_array_index (churn_back->drivers, 0))->text, ==,
                    ((CstPropensityDriver *) g_ptr_array_index (churn->drivers, 0))->text);
@@ -450,6 +491,26 @@ test_store_roundtrip (void)
       g_assert_cmpfloat (churn_back->probability[i], ==, churn->probability[i]);
       g_assert_cmpint (churn_back->band[i], ==, churn->band[i]);
     }
+
+  /* Moved thresholds are kept, and the stored bands follow them. */
+  g_assert_true (cst_store_update_propensity_thresholds (store, churn_back->id, 0.25, 0.5, &error));
+  g_assert_no_error (error);
+  g_assert_false (cst_store_update_propensity_thresholds (store, churn_back->id, 0.7, 0.2, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (cst_store_update_propensity_thresholds (store, churn_back->id + 1000, 0.2, 0.7, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  {
+    g_autoptr(CstPropensityRun) moved = cst_store_load_latest_propensity (store, CST_PROPENSITY_CHURN, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (moved->id, ==, churn->id);
+    g_assert_cmpfloat (moved->low_threshold, ==, 0.25);
+    g_assert_cmpfloat (moved->high_threshold, ==, 0.5);
+    for (gsize i = 0; i < moved->n_people; i++)
+      g_assert_cmpint (moved->band[i], ==, cst_band_for (moved->probability[i], 0.25, 0.5));
+  }
 
   clv_back = cst_store_load_latest_clv (store, &error);
   g_assert_no_error (error);

@@ -12,6 +12,7 @@
 #include "cst-chart-view.h"
 #include "cst-pipeline.h"
 #include "cst-predictions-page.h"
+#include "predict/cst-propensity.h"
 #include "io/cst-sample.h"
 #include "predict/cst-store-predict.h"
 #include "store/cst-store.h"
@@ -171,6 +172,37 @@ test_churn (void)
   g_assert_cmpuint (n, >, 100);
   g_assert_cmpuint (counts[0] + counts[1] + counts[2], ==, n);
 
+  /* The threshold lines can be grabbed where the view paints them, with the view's own style
+   * (its font and scale): at 0.30 the Low/Medium handle, at 0.60 the Medium/High one. */
+  {
+    g_autoptr(GPtrArray) views = g_ptr_array_new ();
+    CstChartView *view;
+    const CstChartStyle *style;
+    double width, height;
+    const double at[2] = { CST_BAND_DEFAULT_LOW, CST_BAND_DEFAULT_HIGH };
+    const CstScoresHandle want[2] = { CST_SCORES_HANDLE_LOW, CST_SCORES_HANDLE_HIGH };
+
+    find_all (GTK_WIDGET (page), CST_TYPE_CHART_VIEW, views);
+    view = g_ptr_array_index (views, 0);
+    wait_for_allocation (GTK_WIDGET (view));
+    width = gtk_widget_get_width (GTK_WIDGET (view));
+    height = gtk_widget_get_height (GTK_WIDGET (view));
+    style = cst_chart_view_get_style (view);
+    g_assert_nonnull (style);
+    for (guint h = 0; h < 2; h++)
+      {
+        double x, y;
+        gboolean grabbed = FALSE;
+
+        g_assert_true (cst_chart_predict_data_to_point (CST_PREDICT_CHART_SCORES, cst_chart_view_get_model (view),
+                                                        width, height, style, at[h], 0.0, &x, &y));
+        for (double row = 0; row < height && !grabbed; row += 2.0)
+          grabbed = cst_chart_scores_hit_handle (cst_chart_view_get_model (view), width, height, style,
+                                                 x, row) == want[h];
+        g_assert_true (grabbed);
+      }
+  }
+
   /* The first two scales are the band thresholds (Medium from, High from). Moving the upper
    * one down puts more people in High, and the bands still add up. */
   find_all (GTK_WIDGET (page), GTK_TYPE_SCALE, scales);
@@ -189,6 +221,45 @@ test_churn (void)
   g_assert_cmpfloat (gtk_range_get_value (GTK_RANGE (g_ptr_array_index (scales, 1))), >=, 0.8);
   cst_predictions_page_get_band_counts (page, moved);
   g_assert_cmpuint (moved[1], ==, 0);
+
+  /* Once the thresholds rest, they are saved (in a worker) with the stored bands. */
+  {
+    gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    guint wake = g_timeout_add (50, wake_cb, NULL);
+    gboolean saved = FALSE;
+
+    while (!saved && g_get_monotonic_time () < deadline)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(CstStore) store = NULL;
+        g_autoptr(CstPropensityRun) stored = NULL;
+
+        g_main_context_iteration (NULL, TRUE);
+        store = cst_store_open (project, &error);
+        g_assert_no_error (error);
+        stored = cst_store_load_latest_propensity (store, CST_PROPENSITY_CHURN, &error);
+        g_assert_no_error (error);
+        saved = fabs (stored->low_threshold - 0.8) < 1e-9 && fabs (stored->high_threshold - 0.8) < 1e-9;
+        if (saved)
+          for (gsize i = 0; i < stored->n_people; i++)
+            g_assert_cmpint (stored->band[i], ==, cst_band_for (stored->probability[i], 0.8, 0.8));
+      }
+    g_source_remove (wake);
+    g_assert_true (saved);
+  }
+
+  /* The histogram names the outcome: leavers, not responders. */
+  {
+    g_autoptr(GPtrArray) views = g_ptr_array_new ();
+    g_autofree char *described = NULL;
+
+    find_all (GTK_WIDGET (page), CST_TYPE_CHART_VIEW, views);
+    described = cst_chart_scores_describe (cst_chart_view_get_model (g_ptr_array_index (views, 0)));
+    g_test_message ("scores chart: %s", described);
+    g_assert_nonnull (strstr (described, "expected leavers"));
+    g_assert_null (strstr (described, "responders"));
+    g_assert_nonnull (cst_chart_view_get_style (g_ptr_array_index (views, 0)));
+  }
 
   /* The other question has no run yet: its results are hidden, and its split is its own. */
   {
@@ -211,6 +282,12 @@ test_churn (void)
   wait_until_idle (page, 60);
   g_assert_nonnull (cst_predictions_page_get_headline (page));
   g_assert_cmpuint (cst_predictions_page_get_band_counts (page, counts), ==, n);
+  /* … with the thresholds as they were left. */
+  g_ptr_array_set_size (scales, 0);
+  find_all (GTK_WIDGET (page), GTK_TYPE_SCALE, scales);
+  g_assert_cmpfloat_with_epsilon (gtk_range_get_value (GTK_RANGE (g_ptr_array_index (scales, 0))), 0.8, 1e-9);
+  g_assert_cmpfloat_with_epsilon (gtk_range_get_value (GTK_RANGE (g_ptr_array_index (scales, 1))), 0.8, 1e-9);
+  g_assert_cmpuint (counts[1], ==, 0);
   gtk_window_destroy (window);
 }
 
@@ -283,6 +360,28 @@ test_clv (void)
   wait_until_idle (page, 240);
   g_test_message ("CLV run from the button: %.2f s", g_test_timer_elapsed ());
   g_assert_cmpuint (cst_predictions_page_get_n_top_customers (page), ==, 20);
+
+  /* The top customers go by name, with the email beneath. */
+  {
+    g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+    guint named = 0, listed = 0;
+
+    find_all (GTK_WIDGET (page), ADW_TYPE_ACTION_ROW, rows);
+    for (guint i = 0; i < rows->len; i++)
+      {
+        const char *title = adw_preferences_row_get_title (g_ptr_array_index (rows, i));
+        const char *subtitle = adw_action_row_get_subtitle (g_ptr_array_index (rows, i));
+
+        if (subtitle == NULL || strstr (subtitle, "purchases expected") == NULL)
+          continue;
+        listed++;
+        if (strchr (title, '@') == NULL && strchr (title, ' ') != NULL && strchr (subtitle, '@') != NULL)
+          named++;
+      }
+    g_test_message ("top customers: %u listed, %u by name", listed, named);
+    g_assert_cmpuint (listed, ==, 20);
+    g_assert_cmpuint (named, >=, 10);
+  }
 
   /* What the list shows is what was stored; no value is negative and each range holds it. */
   store = cst_store_open (project, &error);

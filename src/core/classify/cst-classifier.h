@@ -37,6 +37,7 @@ typedef struct
   GArray *gain;              /* CstCurvePoint: share of people contacted → share of positives found */
   GArray *calibration;       /* CstCurvePoint: mean predicted probability → observed rate (10 bins) */
   GArray *suspicious;        /* guint feature indices that alone reach AUC ≥ 0.98: "may contain the answer" */
+  GArray *calibration_counts; /* guint64 per calibration point: holdout rows in that bin */
 } CstEvaluation;
 
 typedef struct _CstClassifier CstClassifier;

@@ -82,7 +82,8 @@ double       cst_classify_auc          (const double *score,
 
 /* Fills base rate, lift in the top 10 %, ROC (one point per distinct score), gain (one point per
  * percent contacted) and calibration (10 equal-width bins, empty bins left out) of
- * probabilities on n holdout rows. The arrays are created; auc and the rest are left alone. */
+ * probabilities on n holdout rows, with the rows in each calibration bin. The arrays are
+ * created; auc and the rest are left alone. */
 void         cst_classify_evaluate     (const double  *probability,
                                         const guint8  *y,
                                         gsize          n,

@@ -97,6 +97,7 @@ cst_evaluation_clear (CstEvaluation *evaluation)
   g_clear_pointer (&evaluation->gain, g_array_unref);
   g_clear_pointer (&evaluation->calibration, g_array_unref);
   g_clear_pointer (&evaluation->suspicious, g_array_unref);
+  g_clear_pointer (&evaluation->calibration_counts, g_array_unref);
 }
 
 void
@@ -177,11 +178,15 @@ cst_classify_evaluate (const double  *probability,
       bin_count[b]++;
     }
   evaluation->calibration = g_array_new (FALSE, FALSE, sizeof (CstCurvePoint));
+  evaluation->calibration_counts = g_array_new (FALSE, FALSE, sizeof (guint64));
   for (guint b = 0; b < 10; b++)
     if (bin_count[b] > 0.0)
       {
+        guint64 count = (guint64) bin_count[b];
+
         point.x = bin_sum[b] / bin_count[b];
         point.y = bin_hits[b] / bin_count[b];
         g_array_append_val (evaluation->calibration, point);
+        g_array_append_val (evaluation->calibration_counts, count);
       }
 }

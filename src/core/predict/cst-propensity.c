@@ -376,6 +376,7 @@ cst_propensity_run_free (CstPropensityRun *run)
   g_clear_pointer (&run->roc, g_array_unref);
   g_clear_pointer (&run->gain, g_array_unref);
   g_clear_pointer (&run->calibration, g_array_unref);
+  g_clear_pointer (&run->calibration_counts, g_array_unref);
   g_clear_pointer (&run->drivers, g_ptr_array_unref);
   g_strfreev (run->warnings);
   g_strfreev (run->feature_names);
@@ -515,6 +516,10 @@ cst_propensity_run (CstStore                   *store,
   run->roc = copy_curve (evaluation->roc);
   run->gain = copy_curve (evaluation->gain);
   run->calibration = copy_curve (evaluation->calibration);
+  run->calibration_counts = g_array_new (FALSE, FALSE, sizeof (guint64));
+  if (evaluation->calibration_counts != NULL && evaluation->calibration_counts->len > 0)
+    g_array_append_vals (run->calibration_counts, evaluation->calibration_counts->data,
+                         evaluation->calibration_counts->len);
   run->feature_names = g_strdupv (train->names);
 
   run->drivers = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_propensity_driver_free);

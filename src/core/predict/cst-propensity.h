@@ -87,6 +87,8 @@ typedef struct
   double               auc, auc_logistic, auc_trees, lift_top10, base_rate;
   gsize                n_train, n_test;
   GArray              *roc, *gain, *calibration;   /* CstCurvePoint */
+  GArray              *calibration_counts;  /* guint64 per calibration point: holdout people in
+                                             * that bin; NULL for runs stored without them */
   GPtrArray           *drivers;         /* CstPropensityDriver *, strongest first */
   char               **warnings;        /* translated sentences, NULL-terminated */
   char               **feature_names;   /* the model's columns, NULL-terminated */

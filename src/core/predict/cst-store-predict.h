@@ -37,5 +37,21 @@ GArray           *cst_store_list_people            (CstStore             *store,
                                                     gint64                identity_run,
                                                     GPtrArray           **emails,
                                                     GError              **error);
+/* As cst_store_list_people(), with each person's name ("First Last", either part alone, or
+ * NULL when unknown) in @names (transfer full, a GPtrArray of strings) when not %NULL. */
+GArray           *cst_store_list_people_full       (CstStore             *store,
+                                                    gint64                identity_run,
+                                                    GPtrArray           **emails,
+                                                    GPtrArray           **names,
+                                                    GError              **error);
+
+/* Keeps the band thresholds the user moved: updates the run and re-bands its stored scores
+ * (cst_band_for()'s rule) in one transaction. Fails when 0 ≤ @low ≤ @high ≤ 1 does not hold
+ * or the run is gone. */
+gboolean          cst_store_update_propensity_thresholds (CstStore       *store,
+                                                          gint64          run_id,
+                                                          double          low,
+                                                          double          high,
+                                                          GError        **error);
 
 G_END_DECLS

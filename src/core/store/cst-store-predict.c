@@ -70,6 +70,38 @@ read_curve (JsonArray *array)
   return curve;
 }
 
+static void
+add_counts (JsonBuilder  *b,
+            const char   *name,
+            const GArray *counts)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_array (b);
+  for (guint i = 0; counts != NULL && i < counts->len; i++)
+    json_builder_add_int_value (b, (gint64) g_array_index (counts, guint64, i));
+  json_builder_end_array (b);
+}
+
+/* Returns: a guint64 array, or %NULL when the document has no such member (runs saved before
+ * counts were kept). */
+static GArray *
+read_counts (JsonArray *array)
+{
+  GArray *counts;
+
+  if (array == NULL)
+    return NULL;
+  counts = g_array_new (FALSE, FALSE, sizeof (guint64));
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      gint64 value = json_array_get_int_element (array, i);
+      guint64 count = value > 0 ? (guint64) value : 0;
+
+      g_array_append_val (counts, count);
+    }
+  return counts;
+}
+
 static JsonArray *
 member_array (JsonNode   *node,
               const char *name)
@@ -152,6 +184,8 @@ cst_store_save_propensity (CstStore          *store,
   add_curve (eval, "roc", run->roc);
   add_curve (eval, "gain", run->gain);
   add_curve (eval, "calibration", run->calibration);
+  if (run->calibration_counts != NULL)
+    add_counts (eval, "calibration_counts", run->calibration_counts);
   json_builder_end_object (eval);
   eval_json = to_json (eval);
 
@@ -312,6 +346,9 @@ cst_store_load_latest_propensity (CstStore             *store,
   run->roc = read_curve (member_array (eval, "roc"));
   run->gain = read_curve (member_array (eval, "gain"));
   run->calibration = read_curve (member_array (eval, "calibration"));
+  run->calibration_counts = read_counts (member_array (eval, "calibration_counts"));
+  if (run->calibration_counts != NULL && run->calibration_counts->len != run->calibration->len)
+    g_clear_pointer (&run->calibration_counts, g_array_unref);
   run->drivers = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_propensity_driver_free);
   if (drivers != NULL && JSON_NODE_HOLDS_ARRAY (drivers))
     {
@@ -778,20 +815,41 @@ cst_store_load_latest_lookalike (CstStore  *store,
   return g_steal_pointer (&run);
 }
 
+/* "First Last", either alone, or NULL when neither is known. */
+static char *
+join_name (const char *first,
+           const char *last)
+{
+  g_autofree char *f = g_strstrip (g_strdup (first != NULL ? first : ""));
+  g_autofree char *l = g_strstrip (g_strdup (last != NULL ? last : ""));
+
+  if (*f != '\0' && *l != '\0')
+    return g_strconcat (f, " ", l, NULL);
+  if (*f != '\0')
+    return g_steal_pointer (&f);
+  if (*l != '\0')
+    return g_steal_pointer (&l);
+  return NULL;
+}
+
 GArray *
-cst_store_list_people (CstStore    *store,
-                       gint64       identity_run,
-                       GPtrArray  **emails,
-                       GError     **error)
+cst_store_list_people_full (CstStore    *store,
+                            gint64       identity_run,
+                            GPtrArray  **emails,
+                            GPtrArray  **names,
+                            GError     **error)
 {
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GPtrArray) mails = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) full = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt;
   gboolean has_row;
 
   g_return_val_if_fail (store != NULL, NULL);
 
-  stmt = cst_store_prepare (store, "SELECT id, email FROM people WHERE run_id = ?1 ORDER BY id", error);
+  stmt = cst_store_prepare (store,
+                            "SELECT id, email, first_name, last_name FROM people WHERE run_id = ?1 "
+                            "ORDER BY id", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, identity_run);
@@ -806,9 +864,79 @@ cst_store_list_people (CstStore    *store,
       id = sqlite3_column_int64 (stmt, 0);
       g_array_append_val (ids, id);
       g_ptr_array_add (mails, g_strdup (column_text (stmt, 1)));
+      if (names != NULL)
+        g_ptr_array_add (full, join_name (column_text (stmt, 2), column_text (stmt, 3)));
     }
   sqlite3_reset (stmt);
   if (emails != NULL)
     *emails = g_steal_pointer (&mails);
+  if (names != NULL)
+    *names = g_steal_pointer (&full);
   return g_steal_pointer (&ids);
+}
+
+GArray *
+cst_store_list_people (CstStore    *store,
+                       gint64       identity_run,
+                       GPtrArray  **emails,
+                       GError     **error)
+{
+  return cst_store_list_people_full (store, identity_run, emails, NULL, error);
+}
+
+/* Thresholds ------------------------------------------------------------------------------ */
+
+gboolean
+cst_store_update_propensity_thresholds (CstStore  *store,
+                                        gint64     run_id,
+                                        double     low,
+                                        double     high,
+                                        GError   **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+
+  if (!(low >= 0.0 && high <= 1.0 && low <= high))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("The band thresholds must lie between 0 and 1, the lower one first."));
+      return FALSE;
+    }
+  if (!cst_store_begin (store, error))
+    return FALSE;
+  stmt = cst_store_prepare (store,
+                            "UPDATE propensity_runs SET low_threshold = ?2, high_threshold = ?3 "
+                            "WHERE id = ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, run_id);
+  sqlite3_bind_double (stmt, 2, low);
+  sqlite3_bind_double (stmt, 3, high);
+  if (!cst_store_step_done (store, stmt, error))
+    goto fail;
+  if (sqlite3_changes (cst_store_get_db (store)) == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("The prediction run is no longer in the project."));
+      goto fail;
+    }
+  /* The same rule as cst_band_for(). */
+  stmt = cst_store_prepare (store,
+                            "UPDATE propensity_scores SET band = CASE WHEN probability >= ?3 THEN 2 "
+                            "WHEN probability >= ?2 THEN 1 ELSE 0 END WHERE run_id = ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, run_id);
+  sqlite3_bind_double (stmt, 2, low);
+  sqlite3_bind_double (stmt, 3, high);
+  if (!cst_store_step_done (store, stmt, error))
+    goto fail;
+  if (!cst_store_commit (store, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  cst_store_rollback (store);
+  return FALSE;
 }
