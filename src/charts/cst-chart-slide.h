@@ -22,6 +22,24 @@ CstSlide *cst_slide_new_segment   (const char          *name,
                                    const char * const  *facts,
                                    const char          *footer,
                                    CstDifferenceModel  *difference);
+/* Paints a chart model into width × height with a style, like every cst_chart_*_paint(). */
+typedef void (*CstSlidePaintFunc) (cairo_t             *cr,
+                                   gconstpointer        model,
+                                   double               width,
+                                   double               height,
+                                   const CstChartStyle *style);
+
+/* A slide of words and one chart: a headline, a subtitle, a short heading over up to three
+ * bullets, a footer in the accent colour on the left; the chart on the right. Text that does
+ * not fit shrinks, down to a size still readable from the back of a room. */
+CstSlide *cst_slide_new_chart     (const char          *title,
+                                   const char          *subtitle,
+                                   const char          *facts_title,
+                                   const char * const  *facts,
+                                   const char          *footer,
+                                   gpointer             model,
+                                   CstSlidePaintFunc    paint,
+                                   GDestroyNotify       free_model);
 void      cst_slide_set_page      (CstSlide            *slide,
                                    guint                page,
                                    guint                n_pages);

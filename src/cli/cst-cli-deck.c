@@ -55,6 +55,7 @@ cst_cli_deck (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(CstSegmentation) seg = NULL;
+  g_autoptr(CstReportPredictions) predictions = NULL;
   g_autoptr(GPtrArray) slides = NULL;
   g_autofree char *project = NULL;
   g_autofree char *out = NULL;
@@ -70,8 +71,8 @@ cst_cli_deck (int    argc,
     { NULL }
   };
 
-  g_option_context_set_summary (context, _("Write the segments of a project as a PDF deck: an overview, then "
-                                           "one slide per segment."));
+  g_option_context_set_summary (context, _("Write the segments of a project as a PDF deck: an overview, "
+                                           "one slide per segment, then the predictions if computed."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!cst_cli_parse_options (context, &argc, &argv))
     return 2;
@@ -91,7 +92,10 @@ cst_cli_deck (int    argc,
   seg = load_segmentation (project, &error);
   if (seg == NULL)
     return cst_cli_fail (error);
-  slides = cst_deck_build (seg);
+  predictions = cst_report_predictions_load_project (project, &error);
+  if (predictions == NULL)
+    return cst_cli_fail (error);
+  slides = cst_deck_build_full (seg, predictions);
   if (!cst_deck_write_pdf (slides, out, width, height, &error))
     return cst_cli_fail (error);
 
@@ -118,8 +122,9 @@ cst_cli_deck (int    argc,
 /**
  * cst_cli_chart:
  *
- * `constellate-cli chart --project P.constellate --kind map|sizes|heatmap|kchoice|difference
- * --out FILE.{png,svg,pdf} [--segment N] [--width W --height H]`.
+ * `constellate-cli chart --project P.constellate --kind map|sizes|heatmap|kchoice|difference|
+ * scores|gain|lift|roc|calibration|clv|reach --out FILE.{png,svg,pdf} [--segment N] [--width W
+ * --height H]`. The prediction charts need the project's stored predictions.
  */
 int
 cst_cli_chart (int    argc,
@@ -131,11 +136,13 @@ cst_cli_chart (int    argc,
   g_autofree char *project = NULL;
   g_autofree char *out = NULL;
   g_autofree char *kind = NULL;
-  g_autofree char *kinds = g_strjoinv ("|", (char **) cst_report_chart_kinds ());
+  g_autofree char *segment_kinds = g_strjoinv ("|", (char **) cst_report_chart_kinds ());
+  g_autofree char *predict_kinds = g_strjoinv ("|", (char **) cst_report_predict_chart_kinds ());
+  g_autofree char *kinds = g_strconcat (segment_kinds, "|", predict_kinds, NULL);
   int segment = 1, width = 1200, height = 800;
   const GOptionEntry entries[] = {
     { "project", 'p', 0, G_OPTION_ARG_FILENAME, &project, N_("The project file (.constellate)"), N_("FILE") },
-    { "kind", 'k', 0, G_OPTION_ARG_STRING, &kind, N_("The chart: map, sizes, heatmap, kchoice or difference"), N_("KIND") },
+    { "kind", 'k', 0, G_OPTION_ARG_STRING, &kind, N_("The chart: map, sizes, heatmap, kchoice, difference, scores, gain, lift, roc, calibration, clv or reach"), N_("KIND") },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, N_("The file to write: .png, .svg or .pdf"), N_("FILE") },
     { "segment", 0, 0, G_OPTION_ARG_INT, &segment, N_("For difference: the segment, from 1"), N_("N") },
     { "width", 0, 0, G_OPTION_ARG_INT, &width, N_("Width in pixels or points (default 1200)"), N_("W") },
@@ -143,7 +150,7 @@ cst_cli_chart (int    argc,
     { NULL }
   };
 
-  g_option_context_set_summary (context, _("Draw a chart of a project's segments into a PNG, SVG or PDF file."));
+  g_option_context_set_summary (context, _("Draw a chart of a project's segments or predictions into a PNG, SVG or PDF file."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!cst_cli_parse_options (context, &argc, &argv))
     return 2;
@@ -155,6 +162,23 @@ cst_cli_chart (int    argc,
   if (width < 100 || height < 100 || width > 20000 || height > 20000 || segment < 1)
     {
       fprintf (stderr, "%s: %s\n", g_get_prgname (), _("--width and --height must be between 100 and 20000, --segment at least 1"));
+      return 2;
+    }
+
+  if (g_strv_contains (cst_report_predict_chart_kinds (), kind))
+    {
+      g_autoptr(CstReportPredictions) predictions = cst_report_predictions_load_project (project, &error);
+
+      if (predictions == NULL
+          || !cst_report_export_predict_chart (predictions, kind, out, width, height, &error))
+        return cst_cli_fail (error);
+      return 0;
+    }
+  if (!g_strv_contains (cst_report_chart_kinds (), kind))
+    {
+      g_autofree char *message = g_strdup_printf (_("Unknown chart “%s”; the charts are: %s"), kind, kinds);
+
+      fprintf (stderr, "%s: %s\n", g_get_prgname (), message);
       return 2;
     }
 

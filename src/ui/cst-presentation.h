@@ -13,6 +13,10 @@ G_DECLARE_FINAL_TYPE (CstPresentation, cst_presentation, CST, PRESENTATION, AdwW
 
 CstPresentation *cst_presentation_new          (GtkWindow             *parent,
                                                 const CstSegmentation *segmentation);
+CstPresentation *cst_presentation_new_for_project (GtkWindow           *parent,
+                                                  const CstSegmentation *segmentation,
+                                                  const char          *project_path);
+gboolean         cst_presentation_is_loading   (CstPresentation       *self);
 guint            cst_presentation_get_slide    (CstPresentation       *self);
 guint            cst_presentation_get_n_slides (CstPresentation       *self);
 void             cst_presentation_go           (CstPresentation       *self,

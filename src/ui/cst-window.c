@@ -170,8 +170,8 @@ job_thread (GTask        *task,
 static void
 update_actions (CstWindow *self)
 {
-  /* A People page run writes the project too: one writer at a time. */
-  gboolean busy = self->job != NULL || cst_people_page_is_busy (self->people_page);
+  /* The People page's Apply writes the people anew: no import or segmentation meanwhile. */
+  gboolean busy = self->job != NULL || cst_people_page_is_applying (self->people_page);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.try-sample", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", !busy);
@@ -609,7 +609,7 @@ present_action (GtkWidget  *widget,
   const CstSegmentation *seg = cst_segments_page_get_segmentation (self->segments_page);
 
   if (seg != NULL)
-    gtk_window_present (GTK_WINDOW (cst_presentation_new (GTK_WINDOW (self), seg)));
+    gtk_window_present (GTK_WINDOW (cst_presentation_new_for_project (GTK_WINDOW (self), seg, self->project_path)));
 }
 
 /* After an erasure the project holds fewer people: show it as it is now. */
