@@ -995,9 +995,10 @@ cst_link_em (const CstLinkPattern *patterns,
               su += uc[c][l] + 1e-3;
             }
           /* A "match" class whose members mostly disagree on a field is not the matches (it
-           * is, say, namesakes collected by a name block): the data cannot identify m for this
-           * field, so it keeps its prior. */
-          identified = (mc[c][CST_LINK_LEVEL_DIFFERENT] + 1e-3) / sm <= 0.6;
+           * is, say, namesakes collected by a name block), and one that holds hardly any pair
+           * (the rules merged the matches before, or no pair compares this field) says
+           * nothing: then the data cannot identify m for this field, so it keeps its prior. */
+          identified = sm - 4e-3 >= 1.0 && (mc[c][CST_LINK_LEVEL_DIFFERENT] + 1e-3) / sm <= 0.6;
           for (guint l = CST_LINK_LEVEL_EXACT; l < CST_LINK_N_LEVELS; l++)
             {
               double mv = identified ? (mc[c][l] + 1e-3) / sm : prior[l];
