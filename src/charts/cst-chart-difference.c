@@ -366,12 +366,23 @@ paint_grid (cairo_t                  *cr,
 
       cst_chart_draw_text (cr, text->tick, "0", geo->zero_x, y1 + 6.0 * s, 0.0,
                            CST_CHART_ALIGN_CENTER, &style->muted);
+      double half = geo->plot_w / 2.0 - 8.0 * s;
       /* Translators: under the left half of a difference chart. */
-      cst_chart_draw_text (cr, text->tick, _("← Below average"), geo->plot_x, y,
-                           geo->plot_w / 2.0 - 8.0 * s, CST_CHART_ALIGN_START, &style->muted);
+      const char *below = _("← Below average");
       /* Translators: under the right half of a difference chart. */
-      cst_chart_draw_text (cr, text->tick, _("Above average →"), geo->plot_x + geo->plot_w, y,
-                           geo->plot_w / 2.0 - 8.0 * s, CST_CHART_ALIGN_END, &style->muted);
+      const char *above = _("Above average →");
+
+      /* A narrow chart (a slide's) says it shorter rather than cut the words. */
+      if (cst_chart_measure_text (text->tick, below, NULL) > half || cst_chart_measure_text (text->tick, above, NULL) > half)
+        {
+          /* Translators: under the left half of a narrow difference chart. */
+          below = _("← Below");
+          /* Translators: under the right half of a narrow difference chart. */
+          above = _("Above →");
+        }
+      cst_chart_draw_text (cr, text->tick, below, geo->plot_x, y, half, CST_CHART_ALIGN_START, &style->muted);
+      cst_chart_draw_text (cr, text->tick, above, geo->plot_x + geo->plot_w, y, half, CST_CHART_ALIGN_END,
+                           &style->muted);
     }
 
   /* The zero line, on top of the grid; the bars grow from it. */
