@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "linkage/cst-normalize.h"
+#include "linkage/cst-phonenumber.h"
 
 typedef struct
 {
@@ -66,6 +67,33 @@ test_normalize_phone (void)
       g_assert_cmpstr (got, ==, cases[i].out);
     }
   g_assert_null (cst_normalize_phone_e164 (NULL, "DE"));
+}
+
+/* Countries the built-in rules do not know, through libphonenumber when the build has it. */
+static void
+test_normalize_phone_library (void)
+{
+  static const struct { const char *raw, *region, *e164; } cases[] = {
+    { "03-1234-5678", "JP", "+81312345678" },       /* Tokyo */
+    { "(11) 91234-5678", "BR", "+5511912345678" },  /* São Paulo mobile */
+    { "021 123 4567", "ZA", "+27211234567" },       /* Cape Town */
+    { "+81 3-1234-5678", NULL, "+81312345678" },
+    { "12", "JP", NULL },                           /* too short anywhere */
+  };
+
+  if (!cst_phonenumber_available ())
+    {
+      g_test_skip ("built without libphonenumber");
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *e164 = cst_normalize_phone_e164 (cases[i].raw, cases[i].region);
+
+      g_assert_cmpstr (e164, ==, cases[i].e164);
+    }
+  /* A right-to-left mark stays refused, library or not. */
+  g_assert_null (cst_normalize_phone_e164 ("\xE2\x80\x8F03-1234-5678", "JP"));
 }
 
 static void
@@ -245,6 +273,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/cst/normalize/phone", test_normalize_phone);
+  g_test_add_func ("/cst/normalize/phone-library", test_normalize_phone_library);
   g_test_add_func ("/cst/normalize/email", test_normalize_email);
   g_test_add_func ("/cst/normalize/names", test_normalize_names);
   g_test_add_func ("/cst/normalize/hostile", test_normalize_hostile);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cst-normalize.h"
+#include "cst-phonenumber.h"
 
 /* Inputs longer than this are cut (at a character boundary) before any work: no real name,
  * street or address is longer, and it bounds the cost of hostile input. */
@@ -128,9 +129,9 @@ from_international (const char *digits)
   return format_e164 (cc, digits + cc_len);
 }
 
-char *
-cst_normalize_phone_e164 (const char *raw,
-                          const char *default_region)
+static char *
+builtin_phone_e164 (const char *raw,
+                    const char *default_region)
 {
   g_autoptr(GString) digits = g_string_new (NULL);
   const Country *region = country_by_region (default_region);
@@ -207,6 +208,32 @@ cst_normalize_phone_e164 (const char *raw,
   if (g_str_has_prefix (digits->str, region->cc))
     return format_e164 (region->cc, digits->str + strlen (region->cc));
   return NULL;
+}
+
+/* Plain printable ASCII, as a phone number is written: anything else (controls, bidi marks)
+ * stays refused, whatever a library would make of it. */
+static gboolean
+is_plain_ascii (const char *text)
+{
+  gsize n = 0;
+
+  for (const char *p = text; *p != '\0'; p++, n++)
+    if ((guchar) *p < 0x20 || (guchar) *p > 0x7E || n >= 64)
+      return FALSE;
+  return TRUE;
+}
+
+char *
+cst_normalize_phone_e164 (const char *raw,
+                          const char *default_region)
+{
+  char *result = builtin_phone_e164 (raw, default_region);
+
+  /* The built-in rules first, so results do not depend on how the program was built; the
+   * library for the countries and formats they cannot place. */
+  if (result == NULL && raw != NULL && is_plain_ascii (raw) && cst_phonenumber_available ())
+    result = cst_phonenumber_e164 (raw, default_region);
+  return result;
 }
 
 /* Valid UTF-8, at most MAX_INPUT_BYTES, cut at a character boundary. */

@@ -19,7 +19,9 @@ G_BEGIN_DECLS
  *
  * Built-in rules know the national formats of DE, AT, CH, GB, US, CA, FR, NL, ES, IT, AU, BE,
  * LU, DK, SE, NO, PL, IE and PT (lengths, trunk prefix, Italy keeping its leading 0); numbers of
- * other countries are accepted when they have a country code and 7–15 digits.
+ * other countries are accepted when they have a country code and 7–15 digits. When the build
+ * found libphonenumber, numbers these rules cannot place (a national number of another
+ * default region, say) are given to it, and kept when its numbering plan says they are valid.
  *
  * Returns: (transfer full) (nullable): E.164 ("+491712345678") or %NULL when the number is
  *   not a plausible phone number
