@@ -181,6 +181,71 @@ cst_cli_export (int    argc,
   return 0;
 }
 
+/* What an erasure would remove, per file, without changing anything. */
+static int
+print_erase_preview (CstStore   *store,
+                     gint64      person_id,
+                     const char *email,
+                     gboolean    json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) counts = g_array_new (FALSE, TRUE, sizeof (CstPersonRecordCount));
+  gint64 total = 0;
+
+  g_array_set_clear_func (counts, cst_person_record_count_clear);
+  if (person_id > 0)
+    g_array_append_val (ids, person_id);
+  else if (!cst_store_audience_people_by_email (store, email, ids, &error))
+    return cst_cli_fail (error);
+  if (!cst_store_audience_count_person_records (store, (const gint64 *) (void *) ids->data, ids->len, counts, &error))
+    return cst_cli_fail (error);
+  for (guint i = 0; i < counts->len; i++)
+    total += g_array_index (counts, CstPersonRecordCount, i).n_records;
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "dry_run");
+      json_builder_add_boolean_value (builder, TRUE);
+      json_builder_set_member_name (builder, "people");
+      json_builder_add_int_value (builder, ids->len);
+      json_builder_set_member_name (builder, "records");
+      json_builder_add_int_value (builder, total);
+      json_builder_set_member_name (builder, "sources");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < counts->len; i++)
+        {
+          const CstPersonRecordCount *count = &g_array_index (counts, CstPersonRecordCount, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "id");
+          json_builder_add_int_value (builder, count->source_id);
+          json_builder_set_member_name (builder, "name");
+          json_builder_add_string_value (builder, count->source_name);
+          json_builder_set_member_name (builder, "records");
+          json_builder_add_int_value (builder, count->n_records);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      cst_cli_print_json (builder);
+    }
+  else
+    {
+      printf (_("Would erase %u profile(s) and %" G_GINT64_FORMAT " record(s):\n"), ids->len, total);
+      for (guint i = 0; i < counts->len; i++)
+        {
+          const CstPersonRecordCount *count = &g_array_index (counts, CstPersonRecordCount, i);
+
+          printf ("  %s: %" G_GINT64_FORMAT "\n", count->source_name, count->n_records);
+        }
+    }
+  return 0;
+}
+
 int
 cst_cli_erase (int    argc,
                char **argv)
@@ -193,12 +258,14 @@ cst_cli_erase (int    argc,
   g_autofree char *email = NULL;
   g_autofree char *person = NULL;
   gboolean json = FALSE;
+  gboolean dry_run = FALSE;
   gint64 person_id = 0;
   CstErasure result = { 0 };
   const GOptionEntry entries[] = {
     { "project", 'p', 0, G_OPTION_ARG_FILENAME, &project, N_("The project file (.constellate)"), N_("FILE") },
     { "email", 0, 0, G_OPTION_ARG_STRING, &email, N_("Erase every person and record with this address"), N_("E") },
     { "person", 0, 0, G_OPTION_ARG_STRING, &person, N_("Erase the person with this internal number"), N_("ID") },
+    { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, N_("Only count what would be erased, per file"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
     { NULL }
   };
@@ -219,7 +286,9 @@ cst_cli_erase (int    argc,
 
   timer = g_timer_new ();
   store = open_existing (project, &error);
-  if (store == NULL || !cst_privacy_erase_person (store, person_id, email, &result, &error))
+  if (store != NULL && dry_run)
+    return print_erase_preview (store, person_id, email, json);
+  if (store == NULL || !cst_privacy_erase_person (store, person_id, email, &result, NULL, NULL, NULL, &error))
     return cst_cli_fail (error);
 
   if (json)

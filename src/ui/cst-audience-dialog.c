@@ -147,22 +147,6 @@ load_result_free (gpointer data)
   g_free (result);
 }
 
-/* Letters and digits only, lower case: "First Name" and "first_name" are the same column. */
-static char *
-normalize_name (const char *name)
-{
-  GString *out = g_string_new (NULL);
-
-  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_isalnum (c))
-        g_string_append_unichar (out, g_unichar_tolower (c));
-    }
-  return g_string_free (out, FALSE);
-}
-
 static CstConsentRule
 get_consent (CstAudienceDialog *self)
 {
@@ -277,7 +261,6 @@ load_thread (GTask        *task,
   TaskData *td = task_data;
   g_autoptr(CstStore) store = NULL;
   g_autoptr(GPtrArray) cells = NULL;
-  g_autoptr(GPtrArray) sensitive = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   GError *error = NULL;
   LoadResult *result = g_new0 (LoadResult, 1);
@@ -323,21 +306,11 @@ load_thread (GTask        *task,
     }
   g_ptr_array_sort (result->countries, compare_strings);
 
-  sensitive = cst_privacy_list_sensitive (store, NULL);
-  for (guint i = 0; sensitive != NULL && i < sensitive->len; i++)
-    {
-      CstSensitiveColumn *column = g_ptr_array_index (sensitive, i);
-      g_autofree char *marked = normalize_name (column->column_name);
-
-      for (guint c = 0; c < CST_AUDIENCE_N_COLUMNS; c++)
-        {
-          g_autofree char *id = normalize_name (cst_audience_column_get_id (c));
-          g_autofree char *title = normalize_name (cst_audience_column_get_title (c));
-
-          if (g_str_equal (marked, id) || g_str_equal (marked, title))
-            result->sensitive[c] = TRUE;
-        }
-    }
+  /* The core decides which export columns a marked source column stands for (aliases too),
+   * exactly as the export will; on an error nothing is flagged and the export still drops them. */
+  for (guint c = 0; c < CST_AUDIENCE_N_COLUMNS; c++)
+    if (!cst_audience_column_is_sensitive (store, c, &result->sensitive[c], NULL))
+      result->sensitive[c] = FALSE;
   g_task_return_pointer (task, result, load_result_free);
 }
 
@@ -379,9 +352,14 @@ build_columns (CstAudienceDialog *self)
         }
       gtk_check_button_set_active (GTK_CHECK_BUTTON (check), is_default[c] && !self->sensitive[c]);
       gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      /* The row is named by its title alone and the check by the row. Left to themselves,
+       * the row was labelled by both its title and its check, and a screen reader heard
+       * "Email Email". Set after the activatable widget, which sets the row's relations. */
+      gtk_accessible_reset_relation (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_RELATION_LABELLED_BY, row, NULL, -1);
       g_signal_connect_object (check, "toggled", G_CALLBACK (schedule_preview), self, G_CONNECT_SWAPPED);
       adw_expander_row_add_row (self->columns_row, row);
       self->column_checks[c] = GTK_CHECK_BUTTON (check);

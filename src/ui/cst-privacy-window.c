@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "cst-privacy-window.h"
+
+#include "features/cst-features.h"
 #include "audience/cst-privacy.h"
 #include "store/cst-store.h"
 
@@ -26,6 +28,8 @@ typedef enum
   TASK_SEARCH,
   TASK_ERASE,
   TASK_COPY,
+  TASK_PROXIES,
+  TASK_COUNT,
 } TaskKind;
 
 typedef struct
@@ -38,6 +42,8 @@ typedef struct
   char     *attribute;
   char     *term;       /* an email, or a person number in digits */
   char     *path;
+  GArray   *ids;        /* gint64, for TASK_COUNT */
+  GCancellable *job_cancellable;  /* the Cancel button's, for erasing and copying */
 } TaskData;
 
 typedef struct
@@ -57,10 +63,14 @@ typedef struct
   GArray     *found;         /* FoundPerson */
   CstErasure  erasure;
   gint64      n_erasures;
+  GPtrArray  *columns;       /* GStrv per source (NULL when unknown), as sources */
+  GArray     *erasures;      /* CstErasureEntry, the whole log */
+  GPtrArray  *proxies;       /* CstPrivacyProxy */
+  GArray     *counts;        /* CstPersonRecordCount */
 } TaskResult;
 
-/* The columns a source of each kind is read for: the store keeps no header accessor for the
- * UI, so these stand for the file's own column names (matched ignoring case and punctuation). */
+/* The columns a source of each kind is read for, shown only when a file's own header cannot be
+ * read back from the project. */
 static const char *const contact_columns[] = {
   N_("Customer key"), N_("Email"), N_("First name"), N_("Last name"), N_("Phone"), N_("Postcode"),
   N_("City"), N_("Country"), N_("Consent"),
@@ -98,6 +108,15 @@ struct _CstPrivacyWindow
   char              *found_term;     /* what found them */
   GPtrArray         *found_rows;     /* AdwActionRow (borrowed) */
   gint64             n_erasures;
+  GPtrArray         *audit_rows;     /* AdwActionRow (borrowed) */
+  GPtrArray         *proxy_rows;     /* AdwActionRow with a proxy subtitle (borrowed) */
+  guint              proxies_serial;
+  GCancellable      *job_cancellable;/* erasing or copying, for the Cancel buttons */
+  GMutex             progress_lock;
+  double             progress_fraction;
+  guint              progress_idle;
+  GtkWidget         *erase_progress_row;
+  GtkWidget         *copy_progress_row;
 
   AdwPreferencesGroup *files_group;
   AdwComboRow         *add_source_row;
@@ -124,6 +143,7 @@ static guint signals[N_SIGNALS];
 static void mark_toggled_cb (CstPrivacyWindow *self,
                              GParamSpec       *pspec,
                              GtkSwitch        *toggle);
+static void find_proxies    (CstPrivacyWindow *self);
 
 static char *
 format_count (gint64 n)
@@ -150,6 +170,8 @@ task_data_free (gpointer data)
   g_free (td->attribute);
   g_free (td->term);
   g_free (td->path);
+  g_clear_pointer (&td->ids, g_array_unref);
+  g_clear_object (&td->job_cancellable);
   g_free (td);
 }
 
@@ -162,6 +184,10 @@ task_result_free (gpointer data)
   g_clear_pointer (&result->sensitive, g_ptr_array_unref);
   g_clear_pointer (&result->cells, g_ptr_array_unref);
   g_clear_pointer (&result->found, g_array_unref);
+  g_clear_pointer (&result->columns, g_ptr_array_unref);
+  g_clear_pointer (&result->erasures, g_array_unref);
+  g_clear_pointer (&result->proxies, g_ptr_array_unref);
+  g_clear_pointer (&result->counts, g_array_unref);
   g_free (result);
 }
 
@@ -216,10 +242,13 @@ collect_found_cb (const CstAudienceMember *member,
 }
 
 static gboolean
-run_task (CstStore    *store,
-          TaskData    *td,
-          TaskResult  *result,
-          GError     **error)
+run_task (CstStore         *store,
+          TaskData         *td,
+          TaskResult       *result,
+          GCancellable     *cancellable,
+          CstProgressFunc   progress,
+          gpointer          progress_data,
+          GError          **error)
 {
   switch (td->kind)
     {
@@ -228,8 +257,26 @@ run_task (CstStore    *store,
       if (result->sources == NULL)
         return FALSE;
       result->sensitive = cst_privacy_list_sensitive (store, error);
-      result->n_erasures = cst_store_audience_count_erasures (store);
-      return result->sensitive != NULL;
+      if (result->sensitive == NULL)
+        return FALSE;
+      result->columns = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+      for (guint i = 0; i < result->sources->len; i++)
+        g_ptr_array_add (result->columns,
+                         cst_store_audience_dup_source_columns (store, g_array_index (result->sources, CstSourceInfo, i).id,
+                                                                NULL));
+      result->erasures = cst_store_audience_list_erasures (store, error);
+      result->n_erasures = result->erasures != NULL ? (gint64) result->erasures->len : -1;
+      return result->erasures != NULL;
+
+    case TASK_PROXIES:
+      result->proxies = cst_privacy_find_proxies (store, cancellable, error);
+      return result->proxies != NULL;
+
+    case TASK_COUNT:
+      result->counts = g_array_new (FALSE, TRUE, sizeof (CstPersonRecordCount));
+      g_array_set_clear_func (result->counts, cst_person_record_count_clear);
+      return cst_store_audience_count_person_records (store, (const gint64 *) (void *) td->ids->data, td->ids->len,
+                                                      result->counts, error);
 
     case TASK_MARK:
       return cst_privacy_mark_sensitive (store, td->source_id, td->column, td->sensitive, error);
@@ -259,20 +306,60 @@ run_task (CstStore    *store,
     case TASK_ERASE:
       if (is_digits (td->term))
         {
-          if (!cst_privacy_erase_person (store, g_ascii_strtoll (td->term, NULL, 10), NULL, &result->erasure, error))
+          if (!cst_privacy_erase_person (store, g_ascii_strtoll (td->term, NULL, 10), NULL, &result->erasure,
+                                         cancellable, progress, progress_data, error))
             return FALSE;
         }
-      else if (!cst_privacy_erase_person (store, 0, td->term, &result->erasure, error))
+      else if (!cst_privacy_erase_person (store, 0, td->term, &result->erasure, cancellable, progress, progress_data,
+                                          error))
         return FALSE;
-      result->n_erasures = cst_store_audience_count_erasures (store);
-      return TRUE;
+      result->erasures = cst_store_audience_list_erasures (store, error);
+      result->n_erasures = result->erasures != NULL ? (gint64) result->erasures->len : -1;
+      return result->erasures != NULL;
 
     case TASK_COPY:
-      return cst_privacy_save_pseudonymized (store, td->path, error);
+      return cst_privacy_save_pseudonymized (store, td->path, cancellable, progress, progress_data, error);
 
     default:
       g_assert_not_reached ();
     }
+}
+
+/* Progress of the one erasing or copying job, from its thread: the newest fraction is kept
+ * under a lock and shown by one idle on the main thread. */
+static gboolean
+job_progress_idle (gpointer user_data)
+{
+  CstPrivacyWindow *self = user_data;
+  double fraction;
+
+  g_mutex_lock (&self->progress_lock);
+  fraction = self->progress_fraction;
+  self->progress_idle = 0;
+  g_mutex_unlock (&self->progress_lock);
+  for (guint i = 0; i < 2; i++)
+    {
+      GtkWidget *row = i == 0 ? self->erase_progress_row : self->copy_progress_row;
+      GtkProgressBar *bar = row != NULL ? g_object_get_data (G_OBJECT (row), "bar") : NULL;
+
+      if (bar != NULL)
+        gtk_progress_bar_set_fraction (bar, fraction);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+job_progress_cb (double      fraction,
+                 const char *message,
+                 gpointer    user_data)
+{
+  CstPrivacyWindow *self = user_data;
+
+  g_mutex_lock (&self->progress_lock);
+  self->progress_fraction = fraction;
+  if (self->progress_idle == 0)
+    self->progress_idle = g_idle_add_full (G_PRIORITY_LOW, job_progress_idle, g_object_ref (self), g_object_unref);
+  g_mutex_unlock (&self->progress_lock);
 }
 
 static void
@@ -286,8 +373,11 @@ task_thread (GTask        *task,
   TaskResult *result = g_new0 (TaskResult, 1);
   GError *error = NULL;
 
+  if (td->job_cancellable != NULL)
+    cancellable = td->job_cancellable;
   store = cst_store_open (td->project_path, &error);
-  if (store == NULL || !run_task (store, td, result, &error))
+  if (store == NULL || !run_task (store, td, result, cancellable,
+                                  td->job_cancellable != NULL ? job_progress_cb : NULL, source_object, &error))
     {
       task_result_free (result);
       g_task_return_error (task, error);
@@ -362,6 +452,7 @@ add_column_row (CstPrivacyWindow    *self,
 {
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *toggle = gtk_switch_new ();
+  GtkWidget *icon;
   g_autofree char *accessible = g_strdup_printf (_("%s is sensitive"), column);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), column);
@@ -373,8 +464,18 @@ add_column_row (CstPrivacyWindow    *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
   g_object_set_data_full (G_OBJECT (toggle), "source-id", g_memdup2 (&source_id, sizeof source_id), g_free);
   g_object_set_data_full (G_OBJECT (toggle), "column", g_strdup (column), g_free);
+  /* Shown when the column has stand-ins or is one: the subtitle says which. */
+  icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  gtk_widget_add_css_class (icon, "warning");
+  gtk_widget_set_visible (icon, FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Warning"), -1);
+  g_object_set_data (G_OBJECT (row), "proxy-icon", icon);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+  /* The activatable widget is labelled by the row's title as well, which a screen reader
+   * heard after the switch's own name ("phone is sensitive phone"). */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
   g_signal_connect_object (toggle, "notify::active", G_CALLBACK (mark_toggled_cb), self, G_CONNECT_SWAPPED);
   adw_expander_row_add_row (group, row);
   g_hash_table_insert (self->switches, switch_key (source_id, column), toggle);
@@ -413,7 +514,10 @@ mark_done_cb (GObject      *source,
       return;
     }
   if (out != NULL)
-    g_signal_emit (self, signals[PROJECT_CHANGED], 0);
+    {
+      find_proxies (self);
+      g_signal_emit (self, signals[PROJECT_CHANGED], 0);
+    }
   g_clear_pointer (&out, task_result_free);
 }
 
@@ -471,6 +575,8 @@ fill_sources (CstPrivacyWindow *self,
       GtkWidget *group = adw_expander_row_new ();
       const char *const *columns;
       guint n_columns;
+      char **header = loaded->columns != NULL && i < loaded->columns->len
+                      ? g_ptr_array_index (loaded->columns, i) : NULL;
       g_autofree char *rows = format_count (info->n_rows);
       g_autofree char *description = NULL;
 
@@ -498,10 +604,21 @@ fill_sources (CstPrivacyWindow *self,
         }
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (group), info->name);
       adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (group), description);
-      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (group), i == 0);
       g_object_set_data_full (G_OBJECT (group), "source-id", g_memdup2 (&info->id, sizeof info->id), g_free);
-      for (guint c = 0; c < n_columns; c++)
-        add_column_row (self, ADW_EXPANDER_ROW (group), info->id, _(columns[c]), FALSE);
+      if (header != NULL && header[0] != NULL)
+        {
+          /* The file's own columns, as its header row named them; a title twice keeps one row. */
+          for (guint c = 0; header[c] != NULL; c++)
+            {
+              g_autofree char *key = switch_key (info->id, header[c]);
+
+              if (header[c][0] != '\0' && !g_hash_table_contains (self->switches, key))
+                add_column_row (self, ADW_EXPANDER_ROW (group), info->id, header[c], FALSE);
+            }
+        }
+      else
+        for (guint c = 0; c < n_columns; c++)
+          add_column_row (self, ADW_EXPANDER_ROW (group), info->id, _(columns[c]), FALSE);
       adw_preferences_group_add (self->files_group, group);
       g_ptr_array_add (self->source_groups, group);
       gtk_string_list_append (names, info->name);
@@ -525,14 +642,151 @@ fill_sources (CstPrivacyWindow *self,
       else if ((group = find_source_group (self, column->source_id)) != NULL)
         add_column_row (self, group, column->source_id, column->column_name, TRUE);
     }
+
+  /* Open the files that hold sensitive columns (their stand-ins show there), else the first. */
+  for (guint i = 0; i < loaded->sensitive->len; i++)
+    {
+      CstSensitiveColumn *column = g_ptr_array_index (loaded->sensitive, i);
+      AdwExpanderRow *group = find_source_group (self, column->source_id);
+
+      if (group != NULL)
+        adw_expander_row_set_expanded (group, TRUE);
+    }
+  if (loaded->sensitive->len == 0 && self->source_groups->len > 0)
+    adw_expander_row_set_expanded (g_ptr_array_index (self->source_groups, 0), TRUE);
 }
 
 static void
-update_audit (CstPrivacyWindow *self)
+update_audit (CstPrivacyWindow *self,
+              GArray           *erasures)
 {
   g_autofree char *count = format_count (self->n_erasures);
 
   gtk_label_set_label (self->audit_count, count);
+  if (erasures == NULL)
+    return;
+  for (guint i = 0; i < self->audit_rows->len; i++)
+    adw_preferences_group_remove (self->audit_group, g_ptr_array_index (self->audit_rows, i));
+  g_ptr_array_set_size (self->audit_rows, 0);
+  /* Newest first. The log names an erasure by its number and time, never by who it was. */
+  for (guint i = erasures->len; i-- > 0;)
+    {
+      const CstErasureEntry *entry = &g_array_index (erasures, CstErasureEntry, i);
+      g_autoptr(GDateTime) utc = g_date_time_new_from_iso8601 (entry->erased_at, NULL);
+      g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_local (utc) : NULL;
+      g_autofree char *time = local != NULL ? g_date_time_format (local, "%x %X") : g_strdup (entry->erased_at);
+      g_autofree char *title = g_strdup_printf (_("Erasure %" G_GINT64_FORMAT), entry->audit_id);
+      g_autofree char *records = format_count (entry->n_records);
+      g_autofree char *raw = format_count (entry->n_raw_rows);
+      g_autofree char *removed = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s record", "%s records",
+                                                               entry->n_records), records);
+      g_autofree char *raw_rows = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s raw row", "%s raw rows",
+                                                                entry->n_raw_rows), raw);
+      /* Translators: a date and time, then "3 records", then "3 raw rows". */
+      g_autofree char *subtitle = g_strdup_printf (_("%s · %s and %s removed"), time, removed, raw_rows);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_preferences_group_add (self->audit_group, row);
+      g_ptr_array_add (self->audit_rows, row);
+    }
+}
+
+/* Proxies: shown on the rows of the sensitive columns they stand in for. */
+
+static AdwActionRow *
+column_row (CstPrivacyWindow *self,
+            gint64            source_id,
+            const char       *column)
+{
+  g_autofree char *key = switch_key (source_id, column);
+  GtkWidget *toggle = g_hash_table_lookup (self->switches, key);
+
+  return toggle != NULL ? ADW_ACTION_ROW (gtk_widget_get_ancestor (toggle, ADW_TYPE_ACTION_ROW)) : NULL;
+}
+
+static void
+proxies_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  CstPrivacyWindow *self = CST_PRIVACY_WINDOW (source);
+  TaskResult *out = finish_task (self, result, _("Could not look for stand-ins of the sensitive columns"));
+  g_autoptr(GHashTable) texts = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (out == NULL || GPOINTER_TO_UINT (user_data) != self->proxies_serial)
+    {
+      g_clear_pointer (&out, task_result_free);
+      return;
+    }
+  for (guint i = 0; i < self->proxy_rows->len; i++)
+    {
+      AdwActionRow *row = g_ptr_array_index (self->proxy_rows, i);
+      const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+
+      adw_action_row_set_subtitle (row, looks_sensitive (title) ? _("The name looks sensitive") : NULL);
+      gtk_widget_set_visible (g_object_get_data (G_OBJECT (row), "proxy-icon"), FALSE);
+    }
+  g_ptr_array_set_size (self->proxy_rows, 0);
+
+  texts = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  for (guint i = 0; i < out->proxies->len; i++)
+    {
+      const CstPrivacyProxy *proxy = g_ptr_array_index (out->proxies, i);
+      AdwActionRow *row = column_row (self, proxy->source_id, proxy->sensitive_column);
+      g_autofree char *name = proxy->is_feature ? cst_feature_dup_label (proxy->column)
+                                                : g_strdup_printf ("“%s”", proxy->column);
+      GPtrArray *list;
+
+      if (row == NULL)
+        continue;
+      list = g_hash_table_lookup (texts, row);
+      if (list == NULL)
+        {
+          list = g_ptr_array_new_with_free_func (g_free);
+          g_hash_table_insert (texts, row, list);
+        }
+      /* Translators: a column or behaviour and how strongly it predicts the sensitive column. */
+      g_ptr_array_add (list, g_strdup_printf (proxy->by_correlation ? _("%s (r = %.2f)") : _("%s (AUC %.2f)"),
+                                              name != NULL ? name : proxy->column, proxy->score));
+      if (!proxy->is_feature && (row = column_row (self, proxy->source_id, proxy->column)) != NULL &&
+          !g_hash_table_contains (texts, row))
+        {
+          g_autofree char *text = g_strdup_printf (_("Predicts the sensitive “%s”: consider marking it too"),
+                                                   proxy->sensitive_column);
+
+          adw_action_row_set_subtitle (row, text);
+          gtk_widget_set_visible (g_object_get_data (G_OBJECT (row), "proxy-icon"), TRUE);
+          g_ptr_array_add (self->proxy_rows, row);
+        }
+    }
+  g_hash_table_iter_init (&iter, texts);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      GPtrArray *list = value;
+      g_autofree char *joined = NULL;
+      g_autofree char *text = NULL;
+
+      g_ptr_array_add (list, NULL);
+      joined = g_strjoinv (", ", (char **) list->pdata);
+      text = g_strdup_printf (_("Predicted by %s: a model can learn it from these"), joined);
+      adw_action_row_set_subtitle (key, text);
+      gtk_widget_set_visible (g_object_get_data (G_OBJECT (key), "proxy-icon"), TRUE);
+      g_ptr_array_add (self->proxy_rows, key);
+    }
+  task_result_free (out);
+}
+
+static void
+find_proxies (CstPrivacyWindow *self)
+{
+  TaskData *td = g_new0 (TaskData, 1);
+
+  td->kind = TASK_PROXIES;
+  start_task (self, td, proxies_done_cb, GUINT_TO_POINTER (++self->proxies_serial));
 }
 
 /* Fairness. */
@@ -791,7 +1045,8 @@ search_done_cb (GObject      *source,
                                          ? _("Their records from every imported file, the raw rows, segment and score "
                                              "results and audience memberships.")
                                          : NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "privacy.erase", self->found->len > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "privacy.erase",
+                                 self->found->len > 0 && self->job_cancellable == NULL);
   task_result_free (out);
   g_free (user_data);
 }
@@ -803,35 +1058,85 @@ search_apply_cb (CstPrivacyWindow *self)
 }
 
 static void
+end_job (CstPrivacyWindow *self)
+{
+  gtk_widget_set_visible (self->erase_progress_row, FALSE);
+  gtk_widget_set_visible (self->copy_progress_row, FALSE);
+  g_clear_object (&self->job_cancellable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "privacy.save-copy", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "privacy.erase", self->found != NULL && self->found->len > 0);
+}
+
+static GCancellable *
+begin_job (CstPrivacyWindow *self,
+           GtkWidget        *progress_row)
+{
+  GtkProgressBar *bar = g_object_get_data (G_OBJECT (progress_row), "bar");
+
+  /* One erasing or copying job at a time: the Cancel button belongs to it. */
+  g_clear_object (&self->job_cancellable);
+  self->job_cancellable = g_cancellable_new ();
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "privacy.save-copy", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "privacy.erase", FALSE);
+  gtk_progress_bar_set_fraction (bar, 0);
+  gtk_widget_set_visible (progress_row, TRUE);
+  return g_object_ref (self->job_cancellable);
+}
+
+static void
+cancel_job_cb (CstPrivacyWindow *self)
+{
+  if (self->job_cancellable != NULL)
+    g_cancellable_cancel (self->job_cancellable);
+}
+
+static GtkWidget *
+make_progress_row (CstPrivacyWindow *self,
+                   const char       *title)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *bar = gtk_progress_bar_new ();
+  GtkWidget *cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+  gtk_widget_set_hexpand (bar, TRUE);
+  gtk_widget_set_size_request (bar, 160, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  gtk_widget_set_valign (cancel, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), bar);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), cancel);
+  g_signal_connect_object (cancel, "clicked", G_CALLBACK (cancel_job_cb), self, G_CONNECT_SWAPPED);
+  g_object_set_data (G_OBJECT (row), "bar", bar);
+  g_object_set_data (G_OBJECT (row), "cancel", cancel);
+  gtk_widget_set_visible (row, FALSE);
+  return row;
+}
+
+static void
 erase_done_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
   CstPrivacyWindow *self = CST_PRIVACY_WINDOW (source);
   TaskResult *out = finish_task (self, result, _("Could not erase"));
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *time = g_date_time_format (now, "%x %X");
-  g_autofree char *title = NULL;
-  g_autofree char *subtitle = NULL;
-  g_autofree char *records = NULL;
-  GtkWidget *row;
 
+  if (is_closing (self))
+    {
+      g_clear_pointer (&out, task_result_free);
+      return;
+    }
+  end_job (self);
   if (out == NULL)
-    return;
+    {
+      /* Cancelled or failed: nothing was erased, the people found are still there. */
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "privacy.erase", self->found != NULL && self->found->len > 0);
+      return;
+    }
   clear_found (self);
   gtk_editable_set_text (GTK_EDITABLE (self->search_row), "");
   self->n_erasures = out->n_erasures;
-  update_audit (self);
-
-  /* The log names the erasure by its internal number and time, never by who it was. */
-  records = format_count (out->erasure.n_records);
-  title = g_strdup_printf (_("Erasure %" G_GINT64_FORMAT), out->erasure.audit_id);
-  subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %s record removed", "%s · %s records removed",
-                                           out->erasure.n_records), time, records);
-  row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_preferences_group_add (self->audit_group, row);
+  update_audit (self, out->erasures);
   show_toast (self, _("Erased"));
   task_result_free (out);
   g_signal_emit (self, signals[PROJECT_CHANGED], 0);
@@ -847,29 +1152,77 @@ erase_response_cb (AdwMessageDialog *dialog,
 }
 
 static void
-erase_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
+count_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
-  CstPrivacyWindow *self = CST_PRIVACY_WINDOW (widget);
-  GtkWidget *dialog;
-  g_autofree char *body = NULL;
+  CstPrivacyWindow *self = CST_PRIVACY_WINDOW (source);
+  TaskResult *out = finish_task (self, result, _("Could not count the person’s records"));
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autoptr(GString) list = g_string_new (NULL);
   guint n = self->found != NULL ? self->found->len : 0;
+  GtkWidget *dialog;
 
-  if (n == 0)
-    return;
-  body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "Everything about this person is removed from the project for good. "
-                                       "Files you exported earlier are not changed.",
-                                       "Everything about these %u people is removed from the project for good. "
-                                       "Files you exported earlier are not changed.", n), n);
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Erase for Good?"), body);
+  if (out == NULL || n == 0)
+    {
+      g_clear_pointer (&out, task_result_free);
+      return;
+    }
+  /* One sentence: the dialog centres its text, so a list would not line up. */
+  for (guint i = 0; i < out->counts->len; i++)
+    {
+      const CstPersonRecordCount *count = &g_array_index (out->counts, CstPersonRecordCount, i);
+      g_autofree char *records = format_count (count->n_records);
+
+      if (i > 0)
+        g_string_append (list, _(", "));
+      /* Translators: "3 records from “orders.csv”". */
+      g_string_append_printf (list, g_dngettext (GETTEXT_PACKAGE, "%s record from “%s”", "%s records from “%s”",
+                                                 count->n_records), records, count->source_name);
+    }
+  if (out->counts->len == 0)
+    g_string_append (list, _("their profile"));
+  if (n == 1)
+    g_string_printf (body, _("This person’s %s, raw rows, segment and score results and audience memberships are "
+                             "removed from the project for good. Files you exported earlier are not changed."),
+                     list->str);
+  else
+    g_string_printf (body, g_dngettext (GETTEXT_PACKAGE,
+                                        "These %u people’s %s, raw rows, segment and score results and audience "
+                                        "memberships are removed from the project for good. Files you exported "
+                                        "earlier are not changed.",
+                                        "These %u people’s %s, raw rows, segment and score results and audience "
+                                        "memberships are removed from the project for good. Files you exported "
+                                        "earlier are not changed.", n),
+                     n, list->str);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Erase for Good?"), body->str);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "erase", _("_Erase"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "erase", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (erase_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+  task_result_free (out);
+}
+
+static void
+erase_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  CstPrivacyWindow *self = CST_PRIVACY_WINDOW (widget);
+  TaskData *td;
+  guint n = self->found != NULL ? self->found->len : 0;
+
+  if (n == 0)
+    return;
+  /* What will go is counted first, so the confirmation can say it. */
+  td = g_new0 (TaskData, 1);
+  td->kind = TASK_COUNT;
+  td->ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n);
+  for (guint i = 0; i < n; i++)
+    g_array_append_val (td->ids, g_array_index (self->found, FoundPerson, i).person_id);
+  start_task (self, td, count_done_cb, NULL);
 }
 
 /* Pseudonymized copy. */
@@ -887,6 +1240,7 @@ copy_done_cb (GObject      *source,
       g_clear_pointer (&out, task_result_free);
       return;
     }
+  end_job (self);
   gtk_widget_set_sensitive (self->copy_button, TRUE);
   gtk_button_set_label (GTK_BUTTON (self->copy_button), _("_Save a Pseudonymized Copy…"));
   if (out == NULL)
@@ -946,14 +1300,17 @@ load_done_cb (GObject      *source,
     return;
   fill_sources (self, out);
   self->n_erasures = out->n_erasures;
-  update_audit (self);
+  update_audit (self, out->erasures);
   task_result_free (out);
+  find_proxies (self);
 }
 
 static gboolean
 close_request_cb (CstPrivacyWindow *self)
 {
   g_cancellable_cancel (self->cancellable);
+  if (self->job_cancellable != NULL)
+    g_cancellable_cancel (self->job_cancellable);
   return FALSE;
 }
 
@@ -964,6 +1321,13 @@ cst_privacy_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->job_cancellable != NULL)
+    g_cancellable_cancel (self->job_cancellable);
+  g_clear_object (&self->job_cancellable);
+  g_clear_pointer (&self->audit_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->proxy_rows, g_ptr_array_unref);
+  self->erase_progress_row = NULL;
+  self->copy_progress_row = NULL;
   g_clear_pointer (&self->switches, g_hash_table_unref);
   g_clear_pointer (&self->source_groups, g_ptr_array_unref);
   g_clear_pointer (&self->found_rows, g_ptr_array_unref);
@@ -981,6 +1345,7 @@ cst_privacy_window_finalize (GObject *object)
   CstPrivacyWindow *self = CST_PRIVACY_WINDOW (object);
 
   g_free (self->project_path);
+  g_mutex_clear (&self->progress_lock);
 
   G_OBJECT_CLASS (cst_privacy_window_parent_class)->finalize (object);
 }
@@ -1034,7 +1399,16 @@ cst_privacy_window_init (CstPrivacyWindow *self)
   self->switches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->source_groups = g_ptr_array_new ();
   self->found_rows = g_ptr_array_new ();
+  self->audit_rows = g_ptr_array_new ();
+  self->proxy_rows = g_ptr_array_new ();
   self->n_erasures = -1;
+  g_mutex_init (&self->progress_lock);
+  self->erase_progress_row = make_progress_row (self, _("Erasing"));
+  adw_preferences_group_add (self->found_group, self->erase_progress_row);
+  self->copy_progress_row = make_progress_row (self, _("Saving the copy"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (gtk_widget_get_ancestor (self->copy_button,
+                                                                             ADW_TYPE_PREFERENCES_GROUP)),
+                             self->copy_progress_row);
 
   expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
   adw_combo_row_set_expression (self->add_source_row, expression);
@@ -1120,6 +1494,29 @@ cst_privacy_window_get_sensitive (CstPrivacyWindow *self,
   return toggle != NULL && gtk_switch_get_active (toggle);
 }
 
+const char *
+cst_privacy_window_get_column_note (CstPrivacyWindow *self,
+                                    gint64            source_id,
+                                    const char       *column_name)
+{
+  AdwActionRow *row;
+  const char *subtitle;
+
+  g_return_val_if_fail (CST_IS_PRIVACY_WINDOW (self), NULL);
+
+  row = column_row (self, source_id, column_name);
+  subtitle = row != NULL ? adw_action_row_get_subtitle (row) : NULL;
+  return subtitle != NULL && subtitle[0] != '\0' ? subtitle : NULL;
+}
+
+guint
+cst_privacy_window_get_n_log_rows (CstPrivacyWindow *self)
+{
+  g_return_val_if_fail (CST_IS_PRIVACY_WINDOW (self), 0);
+
+  return self->audit_rows->len;
+}
+
 void
 cst_privacy_window_search (CstPrivacyWindow *self,
                            const char       *email_or_id)
@@ -1161,6 +1558,7 @@ cst_privacy_window_erase_found (CstPrivacyWindow *self)
   td = g_new0 (TaskData, 1);
   td->kind = TASK_ERASE;
   td->term = g_strdup (self->found_term);
+  td->job_cancellable = begin_job (self, self->erase_progress_row);
   start_task (self, td, erase_done_cb, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "privacy.erase", FALSE);
 }
@@ -1185,6 +1583,7 @@ cst_privacy_window_save_copy_to (CstPrivacyWindow *self,
   td = g_new0 (TaskData, 1);
   td->kind = TASK_COPY;
   td->path = g_strdup (path);
+  td->job_cancellable = begin_job (self, self->copy_progress_row);
   gtk_widget_set_sensitive (self->copy_button, FALSE);
   gtk_button_set_label (GTK_BUTTON (self->copy_button), _("Saving the Copy…"));
   start_task (self, td, copy_done_cb, NULL);

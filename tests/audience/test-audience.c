@@ -728,7 +728,7 @@ test_erase (Fixture       *f,
     g_assert_no_error (error);
   }
 
-  g_assert_true (cst_privacy_erase_person (f->store, 0, email, &result, &error));
+  g_assert_true (cst_privacy_erase_person (f->store, 0, email, &result, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (result.n_people, >=, 1);
   g_assert_cmpint (result.n_records, >=, 1);
@@ -764,7 +764,7 @@ test_erase (Fixture       *f,
   /* Erasing again finds nobody. */
   f->store = cst_store_open (f->project, &error);
   g_assert_no_error (error);
-  g_assert_false (cst_privacy_erase_person (f->store, person, NULL, NULL, &error));
+  g_assert_false (cst_privacy_erase_person (f->store, person, NULL, NULL, NULL, NULL, NULL, &error));
   g_assert_error (error, CST_STORE_ERROR, CST_STORE_ERROR_QUERY);
   g_assert_cmpint (cst_store_audience_count_erasures (f->store), ==, 1);
 }
@@ -950,7 +950,7 @@ test_pseudonymized (Fixture       *f,
   gint64 first = 1;
 
   g_assert_true (cst_store_audience_foreach_member (f->store, &first, 1, scan_member, &scan, &error));
-  g_assert_true (cst_privacy_save_pseudonymized (f->store, copy_path, &error));
+  g_assert_true (cst_privacy_save_pseudonymized (f->store, copy_path, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
 
   copy = cst_store_open (copy_path, &error);
@@ -1011,6 +1011,21 @@ test_cli (Fixture       *f,
   g_clear_pointer (&stdout_text, g_free);
   g_clear_pointer (&stderr_text, g_free);
   {
+    const char *argv[] = { cli, "erase", "--project", f->project, "--person", "1", "--dry-run", "--json", NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &stdout_text,
+                                 &stderr_text, &status, &error));
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    g_assert_true (json_parser_load_from_data (parser, stdout_text, -1, &error));
+    object = json_node_get_object (json_parser_get_root (parser));
+    g_assert_true (json_object_get_boolean_member (object, "dry_run"));
+    g_assert_cmpint (json_object_get_int_member (object, "records"), >=, 1);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "sources")), >=, 1);
+    /* Nothing was erased: the real erasure below gets the first audit number. */
+  }
+  g_clear_pointer (&stdout_text, g_free);
+  g_clear_pointer (&stderr_text, g_free);
+  {
     const char *argv[] = { cli, "erase", "--project", f->project, "--person", "1", "--json", NULL };
 
     g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &stdout_text,
@@ -1031,6 +1046,223 @@ test_cli (Fixture       *f,
                                  &stderr_text, &status, &error));
     g_assert_false (g_spawn_check_wait_status (status, NULL));
     g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+  }
+}
+
+
+static gint64
+find_source (CstStore      *store,
+             CstSourceKind  kind)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) sources = cst_store_list_sources (store, &error);
+  gint64 id = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < sources->len; i++)
+    if (g_array_index (sources, CstSourceInfo, i).kind == kind)
+      id = g_array_index (sources, CstSourceInfo, i).id;
+  g_assert_cmpint (id, >, 0);
+  return id;
+}
+
+static void
+test_source_columns (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 contacts = find_source (f->store, CST_SOURCE_CONTACTS);
+  gint64 orders = find_source (f->store, CST_SOURCE_ORDERS);
+  g_auto(GStrv) columns = cst_store_audience_dup_source_columns (f->store, contacts, &error);
+  g_auto(GStrv) order_columns = NULL;
+  g_auto(GStrv) missing = NULL;
+  gboolean sensitive = TRUE;
+
+  /* The sample's contacts file, header as written by cst-sample.c. */
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (columns), ==, 12);
+  g_assert_cmpstr (columns[0], ==, "customer_id");
+  g_assert_cmpstr (columns[9], ==, "birth_date");
+  g_assert_cmpstr (columns[11], ==, "newsletter_consent");
+  order_columns = cst_store_audience_dup_source_columns (f->store, orders, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (order_columns[3], ==, "amount");
+  missing = cst_store_audience_dup_source_columns (f->store, 9999, &error);
+  g_assert_null (missing);
+  g_assert_error (error, CST_STORE_ERROR, CST_STORE_ERROR_QUERY);
+  g_clear_error (&error);
+
+  /* Export columns by the names the files use for them. */
+  g_assert_true (cst_audience_column_is_sensitive (f->store, CST_AUDIENCE_COLUMN_PHONE, &sensitive, &error));
+  g_assert_false (sensitive);
+  g_assert_true (cst_privacy_mark_sensitive (f->store, contacts, "Mobile", TRUE, &error));
+  g_assert_true (cst_privacy_mark_sensitive (f->store, contacts, "newsletter_consent", TRUE, &error));
+  g_assert_true (cst_audience_column_is_sensitive (f->store, CST_AUDIENCE_COLUMN_PHONE, &sensitive, &error));
+  g_assert_true (sensitive);
+  g_assert_true (cst_audience_column_is_sensitive (f->store, CST_AUDIENCE_COLUMN_CONSENT, &sensitive, &error));
+  g_assert_true (sensitive);
+  g_assert_true (cst_audience_column_is_sensitive (f->store, CST_AUDIENCE_COLUMN_EMAIL, &sensitive, &error));
+  g_assert_false (sensitive);
+  g_assert_no_error (error);
+}
+
+static void
+record_progress (double      fraction,
+                 const char *message,
+                 gpointer    user_data)
+{
+  double *last = user_data;
+
+  g_assert_cmpfloat (fraction, >=, *last);
+  *last = fraction;
+}
+
+static void
+test_erasure_preview (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) counts = g_array_new (FALSE, TRUE, sizeof (CstPersonRecordCount));
+  g_autoptr(GArray) log = NULL;
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  g_autofree char *copy = fixture_path (f, "cancelled.constellate");
+  CstErasure result = { 0 };
+  gint64 person = 5;
+  gint64 total = 0;
+  double last = 0;
+
+  g_array_set_clear_func (counts, cst_person_record_count_clear);
+  g_assert_true (cst_store_audience_count_person_records (f->store, &person, 1, counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts->len, >=, 1);
+  for (guint i = 0; i < counts->len; i++)
+    {
+      const CstPersonRecordCount *count = &g_array_index (counts, CstPersonRecordCount, i);
+
+      g_assert_cmpint (count->n_records, >, 0);
+      g_assert_nonnull (count->source_name);
+      total += count->n_records;
+    }
+
+  /* A cancelled erasure changes nothing. */
+  g_cancellable_cancel (cancelled);
+  g_assert_false (cst_privacy_erase_person (f->store, person, NULL, &result, cancelled, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpint (cst_store_audience_count_erasures (f->store), ==, 0);
+  g_assert_false (cst_privacy_save_pseudonymized (f->store, copy, cancelled, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (copy, G_FILE_TEST_EXISTS));
+
+  /* The preview counted exactly what the erasure removes. */
+  g_assert_true (cst_privacy_erase_person (f->store, person, NULL, &result, NULL, record_progress, &last, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (last, ==, 1.0);
+  g_assert_cmpint (result.n_records, ==, total);
+  g_array_set_size (counts, 0);
+  g_assert_true (cst_store_audience_count_person_records (f->store, &person, 1, counts, &error));
+  g_assert_cmpuint (counts->len, ==, 0);
+
+  person = 6;
+  g_assert_true (cst_privacy_erase_person (f->store, person, NULL, NULL, NULL, NULL, NULL, &error));
+  log = cst_store_audience_list_erasures (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (log->len, ==, 2);
+  g_assert_cmpint (g_array_index (log, CstErasureEntry, 0).audit_id, ==, result.audit_id);
+  g_assert_cmpint (g_array_index (log, CstErasureEntry, 0).n_records, ==, result.n_records);
+  g_assert_cmpint (g_array_index (log, CstErasureEntry, 0).n_raw_rows, ==, result.n_raw_rows);
+  g_assert_true (g_str_has_prefix (g_array_index (log, CstErasureEntry, 1).erased_at, "20"));
+
+  last = 0;
+  g_assert_true (cst_privacy_save_pseudonymized (f->store, copy, NULL, record_progress, &last, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (last, ==, 1.0);
+}
+
+static void
+test_find_proxies (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) proxies = NULL;
+  gint64 orders = find_source (f->store, CST_SOURCE_ORDERS);
+  gint64 contacts = find_source (f->store, CST_SOURCE_CONTACTS);
+
+  proxies = cst_privacy_find_proxies (f->store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (proxies->len, ==, 0);
+  g_clear_pointer (&proxies, g_ptr_array_unref);
+
+  g_assert_true (cst_privacy_mark_sensitive (f->store, orders, "amount", TRUE, &error));
+  g_assert_true (cst_privacy_mark_sensitive (f->store, contacts, "birth_date", TRUE, &error));
+  proxies = cst_privacy_find_proxies (f->store, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < proxies->len; i++)
+    {
+      const CstPrivacyProxy *p = g_ptr_array_index (proxies, i);
+
+      g_test_message ("proxy %s for %s: %.3f%s", p->column, p->sensitive_column, p->score,
+                      p->is_feature ? " (feature)" : "");
+      g_assert_true (p->by_correlation);
+      g_assert_cmpfloat (p->score, >=, CST_PRIVACY_PROXY_CORRELATION);
+      if (i > 0)
+        g_assert_cmpfloat (p->score, <=, ((const CstPrivacyProxy *) g_ptr_array_index (proxies, i - 1))->score);
+    }
+  /* The amount of a person's first order is their average order whenever they ordered once:
+   * measured |r| 0.874 on this sample. The file's own "items" column follows the amount too
+   * (0.523). Birth dates drive nothing in the sample's behaviour strongly enough. */
+  g_assert_cmpuint (proxies->len, >=, 2);
+  {
+    const CstPrivacyProxy *top = g_ptr_array_index (proxies, 0);
+    gboolean items = FALSE;
+
+    g_assert_cmpstr (top->column, ==, "average_order");
+    g_assert_cmpstr (top->sensitive_column, ==, "amount");
+    g_assert_true (top->is_feature);
+    g_assert_cmpint (top->source_id, ==, orders);
+    g_assert_cmpfloat (top->score, >, 0.8);
+    for (guint i = 0; i < proxies->len; i++)
+      {
+        const CstPrivacyProxy *p = g_ptr_array_index (proxies, i);
+
+        g_assert_cmpstr (p->sensitive_column, !=, "birth_date");
+        if (g_str_equal (p->column, "items"))
+          items = !p->is_feature;
+      }
+    g_assert_true (items);
+  }
+
+  /* A categorical column: each order's channel, against the people's behaviour. */
+  g_clear_pointer (&proxies, g_ptr_array_unref);
+  g_assert_true (cst_privacy_mark_sensitive (f->store, orders, "amount", FALSE, &error));
+  g_assert_true (cst_privacy_mark_sensitive (f->store, orders, "channel", TRUE, &error));
+  proxies = cst_privacy_find_proxies (f->store, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < proxies->len; i++)
+    {
+      const CstPrivacyProxy *p = g_ptr_array_index (proxies, i);
+
+      g_test_message ("proxy %s for %s: %.3f%s", p->column, p->sensitive_column, p->score,
+                      p->is_feature ? " (feature)" : "");
+      /* Measured: the per-channel shares of orders separate a person's (first) order channel
+       * with AUC 0.94–0.97; nothing else reaches 0.75. */
+      g_assert_false (p->by_correlation);
+      g_assert_true (p->is_feature);
+      g_assert_true (g_str_has_prefix (p->column, "channel:"));
+      g_assert_cmpfloat (p->score, >=, CST_PRIVACY_PROXY_AUC);
+    }
+  g_assert_cmpuint (proxies->len, >=, 2);
+
+  /* A cancelled search reports the cancellation. */
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_autoptr(GPtrArray) none = NULL;
+
+    g_cancellable_cancel (cancellable);
+    none = cst_privacy_find_proxies (f->store, cancellable, &error);
+    g_assert_null (none);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   }
 }
 
@@ -1073,6 +1305,9 @@ main (int   argc,
   g_test_add ("/cst/audience/measure-csv", Fixture, NULL, fixture_set_up, test_measure_csv, fixture_tear_down);
   g_test_add ("/cst/audience/fairness", Fixture, NULL, fixture_set_up, test_fairness, fixture_tear_down);
   g_test_add ("/cst/audience/pseudonymized", Fixture, NULL, fixture_set_up, test_pseudonymized, fixture_tear_down);
+  g_test_add ("/cst/audience/source-columns", Fixture, NULL, fixture_set_up, test_source_columns, fixture_tear_down);
+  g_test_add ("/cst/audience/erasure-preview", Fixture, NULL, fixture_set_up, test_erasure_preview, fixture_tear_down);
+  g_test_add ("/cst/audience/find-proxies", Fixture, NULL, fixture_set_up, test_find_proxies, fixture_tear_down);
   g_test_add ("/cst/audience/cli", Fixture, NULL, fixture_set_up, test_cli, fixture_tear_down);
 
   status = g_test_run ();

@@ -283,6 +283,22 @@ test_audience_close_busy (void)
 }
 
 static gint64
+source_of_kind (CstSourceKind kind)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstStore) store = cst_store_open (project, &error);
+  g_autoptr(GArray) sources = NULL;
+
+  g_assert_no_error (error);
+  sources = cst_store_list_sources (store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < sources->len; i++)
+    if (g_array_index (sources, CstSourceInfo, i).kind == kind)
+      return g_array_index (sources, CstSourceInfo, i).id;
+  g_assert_not_reached ();
+}
+
+static gint64
 contacts_source_id (void)
 {
   g_autoptr(GError) error = NULL;
@@ -339,6 +355,24 @@ test_privacy_window (void)
   g_assert_false (cst_privacy_window_get_sensitive (window, source_id, "Phone"));
   n_erasures = cst_privacy_window_get_n_erasures (window);
   g_assert_cmpint (n_erasures, ==, 0);
+  g_assert_cmpuint (cst_privacy_window_get_n_log_rows (window), ==, 0);
+  /* The file's own columns are listed, those no importer field maps to as well: the sample's
+   * birth_date has a row, flagged by its name. */
+  g_assert_cmpstr (cst_privacy_window_get_column_note (window, source_id, "birth_date"), ==,
+                   "The name looks sensitive");
+  g_assert_false (cst_privacy_window_get_sensitive (window, source_id, "birth_date"));
+
+  /* Marking the orders' amount sensitive flags what predicts it: the average order (a
+   * behaviour) and the file's own items column (measured in tests/audience/find-proxies). */
+  cst_privacy_window_set_sensitive (window, source_of_kind (CST_SOURCE_ORDERS), "amount", TRUE);
+  iterate_while (privacy_busy, window, 60);
+  g_assert_nonnull (strstr (cst_privacy_window_get_column_note (window, source_of_kind (CST_SOURCE_ORDERS), "amount"),
+                            "Average order (r = 0."));
+  g_assert_true (g_str_has_prefix (cst_privacy_window_get_column_note (window, source_of_kind (CST_SOURCE_ORDERS), "items"),
+                                   "Predicts the sensitive “amount”"));
+  cst_privacy_window_set_sensitive (window, source_of_kind (CST_SOURCE_ORDERS), "amount", FALSE);
+  iterate_while (privacy_busy, window, 60);
+  g_assert_null (cst_privacy_window_get_column_note (window, source_of_kind (CST_SOURCE_ORDERS), "items"));
 
   /* Mark a column sensitive: it is stored, and a reopened window shows it so. */
   cst_privacy_window_set_sensitive (window, source_id, "Phone", TRUE);
@@ -359,12 +393,30 @@ test_privacy_window (void)
   cst_privacy_window_erase_found (window);
   iterate_while (privacy_busy, window, 60);
   g_assert_cmpint (cst_privacy_window_get_n_erasures (window), ==, n_erasures + 1);
+  g_assert_cmpuint (cst_privacy_window_get_n_log_rows (window), ==, n_erasures + 1);
   g_assert_cmpuint (n_changed, ==, 1);
   cst_privacy_window_search (window, email);
   iterate_while (privacy_busy, window, 60);
   g_assert_cmpuint (cst_privacy_window_get_n_found (window), ==, 0);
 
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static GtkWidget *
+find_visible_button (GtkWidget  *widget,
+                     const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_visible_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 static void
@@ -375,6 +427,22 @@ test_privacy_copy (void)
 
   gtk_window_present (GTK_WINDOW (window));
   iterate_while (privacy_busy, window, 60);
+
+  /* Cancel, as the progress row's button does: no file, no error. */
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (window), "share");
+  cst_privacy_window_save_copy_to (window, copy);
+  for (guint i = 0; i < 20 && g_main_context_pending (NULL); i++)
+    g_main_context_iteration (NULL, FALSE);
+  {
+    GtkWidget *cancel = find_visible_button (GTK_WIDGET (window), "_Cancel");
+
+    g_assert_nonnull (cancel);
+    g_signal_emit_by_name (cancel, "clicked");
+  }
+  iterate_while (privacy_busy, window, 120);
+  g_assert_false (g_file_test (copy, G_FILE_TEST_EXISTS));
+  g_assert_null (find_visible_button (GTK_WIDGET (window), "_Cancel"));
+
   cst_privacy_window_save_copy_to (window, copy);
   iterate_while (privacy_busy, window, 120);
   g_assert_true (g_file_test (copy, G_FILE_TEST_IS_REGULAR));
@@ -414,9 +482,19 @@ main (int   argc,
 
       if (g_str_equal (show[0], "privacy"))
         {
+          /* Something to show: a sensitive column with stand-ins, two erasures in the log. */
+          {
+            g_autoptr(CstStore) store = cst_store_open (project, &error);
+
+            g_assert_no_error (error);
+            g_assert_true (cst_privacy_mark_sensitive (store, source_of_kind (CST_SOURCE_ORDERS), "amount", TRUE, &error));
+            g_assert_true (cst_privacy_erase_person (store, 11, NULL, NULL, NULL, NULL, NULL, &error));
+            g_assert_true (cst_privacy_erase_person (store, 12, NULL, NULL, NULL, NULL, NULL, &error));
+          }
           window = GTK_WINDOW (cst_privacy_window_new (NULL, project));
           if (show[1] != NULL)
-            adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (window), show[1]);
+            adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (window),
+                                                          g_str_equal (show[1], "confirm") ? "erase" : show[1]);
         }
       else
         window = GTK_WINDOW (cst_audience_dialog_new_for_segment (NULL, project, 0, "Segment 0"));
@@ -426,13 +504,20 @@ main (int   argc,
       gtk_window_present (window);
       if (show[1] != NULL && g_str_equal (show[0], "privacy"))
         {
-          adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (window), show[1]);
-          if (g_str_equal (show[1], "erase"))
+          adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (window),
+                                                          g_str_equal (show[1], "confirm") ? "erase" : show[1]);
+          if (g_str_equal (show[1], "erase") || g_str_equal (show[1], "confirm"))
             {
               g_autofree char *email = some_email ();
 
+              adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (window), "erase");
               iterate_while (privacy_busy, window, 60);
               cst_privacy_window_search (CST_PRIVACY_WINDOW (window), email);
+              if (g_str_equal (show[1], "confirm"))
+                {
+                  iterate_while (privacy_busy, window, 60);
+                  gtk_widget_activate_action (GTK_WIDGET (window), "privacy.erase", NULL);
+                }
             }
         }
       else if (show[1] != NULL && g_str_equal (show[1], "done"))

@@ -1176,20 +1176,17 @@ cst_audience_export_project (const char              *project_path,
   return cst_audience_export (store, audience, options, path, summary, cancellable, progress, progress_data, error);
 }
 
-/* The export columns that a sensitive source column stands for. */
-static guint
-drop_sensitive_columns (CstStore           *store,
-                        CstAudienceColumn  *columns,
-                        guint              *n_columns,
-                        GError            **error)
+/* Which export columns the sensitive source columns stand for: by the export column's id, its
+ * title or one of its aliases, all normalized. */
+static gboolean
+find_sensitive_columns (CstStore  *store,
+                        gboolean   drop[CST_AUDIENCE_N_COLUMNS],
+                        GError   **error)
 {
   g_autoptr(GPtrArray) sensitive = cst_store_audience_list_sensitive (store, error);
-  gboolean drop[CST_AUDIENCE_N_COLUMNS] = { FALSE };
-  guint kept = 0;
-  guint dropped = 0;
 
   if (sensitive == NULL)
-    return G_MAXUINT;
+    return FALSE;
   for (guint i = 0; i < sensitive->len; i++)
     {
       const CstSensitiveColumn *s = g_ptr_array_index (sensitive, i);
@@ -1198,14 +1195,31 @@ drop_sensitive_columns (CstStore           *store,
       for (guint c = 0; c < CST_AUDIENCE_N_COLUMNS; c++)
         {
           g_autofree char *id = normalize_column_name (columns_info[c].id);
+          g_autofree char *title = normalize_column_name (columns_info[c].title);
 
-          if (g_str_equal (name, id))
+          if (g_str_equal (name, id) || g_str_equal (name, title))
             drop[c] = TRUE;
         }
       for (guint a = 0; a < G_N_ELEMENTS (column_aliases); a++)
         if (g_str_equal (name, column_aliases[a].alias))
           drop[column_aliases[a].column] = TRUE;
     }
+  return TRUE;
+}
+
+/* The export columns that a sensitive source column stands for. */
+static guint
+drop_sensitive_columns (CstStore           *store,
+                        CstAudienceColumn  *columns,
+                        guint              *n_columns,
+                        GError            **error)
+{
+  gboolean drop[CST_AUDIENCE_N_COLUMNS] = { FALSE };
+  guint kept = 0;
+  guint dropped = 0;
+
+  if (!find_sensitive_columns (store, drop, error))
+    return G_MAXUINT;
   for (guint c = 0; c < *n_columns; c++)
     {
       if (drop[columns[c]])
@@ -1402,5 +1416,31 @@ cst_audience_export (CstStore                *store,
   cst_progress_report (progress, progress_data, 1.0, NULL);
   if (summary != NULL)
     *summary = local;
+  return TRUE;
+}
+
+/**
+ * cst_audience_column_is_sensitive:
+ * @sensitive: (out): whether a column marked sensitive in the project stands for @column (by
+ *   its id, title or a usual alias: "Mobile" for the phone, "PLZ" for the postcode…), so that
+ *   exports leave it out unless asked to include sensitive columns
+ *
+ * One query over the (few) sensitive columns.
+ */
+gboolean
+cst_audience_column_is_sensitive (CstStore           *store,
+                                  CstAudienceColumn   column,
+                                  gboolean           *sensitive,
+                                  GError            **error)
+{
+  gboolean drop[CST_AUDIENCE_N_COLUMNS] = { FALSE };
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail ((guint) column < CST_AUDIENCE_N_COLUMNS, FALSE);
+  g_return_val_if_fail (sensitive != NULL, FALSE);
+
+  if (!find_sensitive_columns (store, drop, error))
+    return FALSE;
+  *sensitive = drop[column];
   return TRUE;
 }

@@ -137,6 +137,10 @@ const char  *cst_audience_column_get_id     (CstAudienceColumn    column);
 const char  *cst_audience_column_get_title  (CstAudienceColumn    column);
 gboolean     cst_audience_column_from_id    (const char          *id,
                                              CstAudienceColumn   *column);
+gboolean     cst_audience_column_is_sensitive (CstStore          *store,
+                                               CstAudienceColumn  column,
+                                               gboolean          *sensitive,
+                                               GError           **error);
 const char  *cst_export_format_to_string    (CstExportFormat      format);
 gboolean     cst_export_format_from_string  (const char          *text,
                                              CstExportFormat     *format);

@@ -65,6 +65,40 @@ double     cst_privacy_proxy_correlation  (const double       *x,
                                            const double       *y,
                                            gsize               n);
 
+/* A column that predicts a sensitive one: a behavioural feature of the newest identity run
+ * (is_feature, @column is the feature's name, e.g. "total_spend" or "channel:web") or another
+ * numeric column of the sensitive column's own file. */
+typedef struct
+{
+  gint64    source_id;          /* the file of the sensitive column */
+  char     *column;
+  char     *sensitive_column;
+  double    score;              /* folded AUC (categorical) or |Pearson r| (numeric) */
+  gboolean  is_feature;
+  gboolean  by_correlation;     /* the score is a correlation, not an AUC */
+} CstPrivacyProxy;
+
+void       cst_privacy_proxy_free         (gpointer       proxy);
+
+/**
+ * cst_privacy_find_proxies:
+ *
+ * For each sensitive column, reads its values from the stored rows of its file and scores every
+ * behavioural feature (per person, through the newest identity run) and every other numeric
+ * column of the same file (per row) against it: a categorical column (or a numeric one with at
+ * most 12 distinct values) by cst_privacy_proxy_auc() over values held by at least 2 % of the
+ * rows (and at least 10), a numeric one (dates count as years) by
+ * cst_privacy_proxy_correlation(). Scores at or above %CST_PRIVACY_PROXY_AUC or
+ * %CST_PRIVACY_PROXY_CORRELATION are proxies. Costs one feature computation and one pass over
+ * the raw rows of each file with a sensitive column.
+ *
+ * Returns: (transfer full) (element-type CstPrivacyProxy) (nullable): the proxies, strongest
+ *   first; empty when nothing is sensitive
+ */
+GPtrArray *cst_privacy_find_proxies       (CstStore        *store,
+                                           GCancellable    *cancellable,
+                                           GError         **error);
+
 /* Fairness: each segment's mix of an attribute against the whole segmented base. */
 typedef struct
 {
@@ -93,11 +127,14 @@ GPtrArray *cst_privacy_fairness_table     (CstStore      *store,
 
 /* Erases a person (by internal number, or every person and record with @email): see
  * cst_store_audience_erase(). */
-gboolean   cst_privacy_erase_person       (CstStore      *store,
-                                           gint64         person_id,
-                                           const char    *email,
-                                           CstErasure    *result,
-                                           GError       **error);
+gboolean   cst_privacy_erase_person       (CstStore        *store,
+                                           gint64           person_id,
+                                           const char      *email,
+                                           CstErasure      *result,
+                                           GCancellable    *cancellable,
+                                           CstProgressFunc  progress,
+                                           gpointer         progress_data,
+                                           GError         **error);
 
 /**
  * cst_privacy_save_pseudonymized:
@@ -108,10 +145,14 @@ gboolean   cst_privacy_erase_person       (CstStore      *store,
  * and never stored, so records still link up inside the copy but nobody can test a guessed
  * address against it, nor join two copies. First and last names, postcodes, cities, file paths
  * and every raw imported row are removed. Countries, orders, segments and scores stay. The
- * copy is vacuumed into one file, so no freed page keeps an identifier.
+ * copy is vacuumed into one file, so no freed page keeps an identifier. Cancelling (also in
+ * the middle of the copy's long statements) leaves no file behind.
  */
-gboolean   cst_privacy_save_pseudonymized (CstStore      *store,
-                                           const char    *dest_path,
-                                           GError       **error);
+gboolean   cst_privacy_save_pseudonymized (CstStore        *store,
+                                           const char      *dest_path,
+                                           GCancellable    *cancellable,
+                                           CstProgressFunc  progress,
+                                           gpointer         progress_data,
+                                           GError         **error);
 
 G_END_DECLS

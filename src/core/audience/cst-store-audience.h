@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "jobs/cst-progress.h"
 #include "store/cst-store.h"
 
 G_BEGIN_DECLS
@@ -151,6 +152,9 @@ gboolean  cst_store_audience_erase          (CstStore              *self,
                                              gint64                 person_id,
                                              const char            *email,
                                              CstErasure            *result,
+                                             GCancellable          *cancellable,
+                                             CstProgressFunc        progress,
+                                             gpointer               progress_data,
                                              GError               **error);
 /* Every "table.column" of the project whose text contains @needle (case-insensitive). */
 char    **cst_store_audience_find_text      (CstStore              *self,
@@ -158,10 +162,77 @@ char    **cst_store_audience_find_text      (CstStore              *self,
                                              GError               **error);
 gint64    cst_store_audience_count_erasures (CstStore              *self);
 
+/* One row of the erasure audit log: when, and how much went; never who. */
+typedef struct
+{
+  gint64  audit_id;
+  char   *erased_at;     /* ISO 8601, UTC */
+  gint64  n_records;
+  gint64  n_raw_rows;
+} CstErasureEntry;
+
+/* Every erasure of the project, oldest first; the array frees each entry's strings.
+ * Returns: (transfer full) (element-type CstErasureEntry) (nullable) */
+GArray   *cst_store_audience_list_erasures  (CstStore              *self,
+                                             GError               **error);
+
+/* What erasing these people would remove, per source. */
+typedef struct
+{
+  gint64  source_id;
+  char   *source_name;
+  gint64  n_records;
+} CstPersonRecordCount;
+
+/**
+ * cst_store_audience_count_person_records:
+ * @ids: (array length=n): people, as an erasure of each would take them
+ * @counts: (element-type CstPersonRecordCount): appended to, one entry per source with records,
+ *   ordered by source; give it a clear func freeing source_name (g_array_set_clear_func with
+ *   cst_person_record_count_clear)
+ *
+ * Follows the same closure as cst_store_audience_erase() (every record of the people, every
+ * person of any identity run linked to one of them, …) without changing anything.
+ */
+gboolean  cst_store_audience_count_person_records (CstStore        *self,
+                                                   const gint64    *ids,
+                                                   gsize            n,
+                                                   GArray          *counts,
+                                                   GError         **error);
+void      cst_person_record_count_clear     (gpointer               count);
+
+/**
+ * cst_store_audience_dup_source_columns:
+ *
+ * The column titles of an imported source, in file order, exactly as its header row had them.
+ *
+ * Returns: (transfer full): a %NULL-terminated array, or %NULL with @error set when the source
+ *   does not exist
+ */
+char    **cst_store_audience_dup_source_columns (CstStore          *self,
+                                                 gint64             source_id,
+                                                 GError           **error);
+
+/* Calls @func with each stored raw row of @source_id (file order) and the person of
+ * @identity_run it belongs to (0 when none: rejected, or not linked). */
+typedef gboolean (*CstSourceRowFunc) (gint64      person_id,
+                                      const char *raw,
+                                      gsize       length,
+                                      gpointer    user_data);
+gboolean  cst_store_audience_foreach_source_row (CstStore          *self,
+                                                 gint64             source_id,
+                                                 gint64             identity_run,
+                                                 CstSourceRowFunc   func,
+                                                 gpointer           user_data,
+                                                 GError           **error);
+
 /* Writes a pseudonymized copy of the project to @dest_path (see cst_privacy_save_pseudonymized). */
 gboolean  cst_store_audience_pseudonymize_copy (CstStore           *self,
                                                 const char         *dest_path,
                                                 GBytes             *key,
+                                                GCancellable       *cancellable,
+                                                CstProgressFunc     progress,
+                                                gpointer            progress_data,
                                                 GError            **error);
 
 G_END_DECLS

@@ -25,6 +25,35 @@ step_rows_done (CstStore      *self,
   return TRUE;
 }
 
+/* Cancellation inside long statements (a VACUUM, a closure over a million records): SQLite
+ * asks every few thousand virtual-machine steps and stops the statement with SQLITE_INTERRUPT. */
+static int
+cancelled_cb (void *data)
+{
+  return g_cancellable_is_cancelled (data) ? 1 : 0;
+}
+
+static void
+watch_cancellable (CstStore     *self,
+                   GCancellable *cancellable)
+{
+  if (cancellable != NULL)
+    sqlite3_progress_handler (cst_store_get_db (self), 4096, cancelled_cb, cancellable);
+  else
+    sqlite3_progress_handler (cst_store_get_db (self), 0, NULL, NULL);
+}
+
+/* An interrupted statement reports a store error; the caller should see a cancellation. */
+static void
+prefer_cancelled (GCancellable  *cancellable,
+                  GError       **error)
+{
+  if (!g_cancellable_is_cancelled (cancellable) || error == NULL)
+    return;
+  g_clear_error (error);
+  g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
 static gboolean
 fill_temp_ids (CstStore      *self,
                const char    *clear_sql,
@@ -569,11 +598,14 @@ static const char *const erase_steps[] = {
  * Fails with %CST_STORE_ERROR_QUERY when nobody matches.
  */
 gboolean
-cst_store_audience_erase (CstStore    *self,
-                          gint64       person_id,
-                          const char  *email,
-                          CstErasure  *result,
-                          GError     **error)
+cst_store_audience_erase (CstStore         *self,
+                          gint64            person_id,
+                          const char       *email,
+                          CstErasure       *result,
+                          GCancellable     *cancellable,
+                          CstProgressFunc   progress,
+                          gpointer          progress_data,
+                          GError          **error)
 {
   g_autofree char *now = cst_store_now_iso8601 ();
   CstErasure out = { 0 };
@@ -583,8 +615,11 @@ cst_store_audience_erase (CstStore    *self,
 
   g_return_val_if_fail (person_id > 0 || (email != NULL && *email != '\0'), FALSE);
 
-  if (!cst_store_exec (self, "PRAGMA secure_delete = ON", error))
+  if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+      !cst_store_exec (self, "PRAGMA secure_delete = ON", error))
     return FALSE;
+  cst_progress_report (progress, progress_data, 0.0, _("Finding the person’s records"));
+  watch_cancellable (self, cancellable);
   if (!cst_store_exec (self,
                        "CREATE TEMP TABLE IF NOT EXISTS cst_erase_people (id INTEGER PRIMARY KEY);"
                        "CREATE TEMP TABLE IF NOT EXISTS cst_erase_records (id INTEGER PRIMARY KEY);"
@@ -633,7 +668,8 @@ cst_store_audience_erase (CstStore    *self,
       before = query_count (self, "SELECT (SELECT count (*) FROM temp.cst_erase_people) + "
                                   "(SELECT count (*) FROM temp.cst_erase_records)", error);
       for (guint i = 0; i < G_N_ELEMENTS (erase_closure); i++)
-        if (!cst_store_exec (self, erase_closure[i], error))
+        if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+            !cst_store_exec (self, erase_closure[i], error))
           goto fail;
       out.n_people = query_count (self, "SELECT count (*) FROM temp.cst_erase_people", error);
       out.n_records = query_count (self, "SELECT count (*) FROM temp.cst_erase_records", error);
@@ -654,7 +690,10 @@ cst_store_audience_erase (CstStore    *self,
 
   for (guint i = 0; i < G_N_ELEMENTS (erase_steps); i++)
     {
-      if (!cst_store_exec (self, erase_steps[i], error))
+      cst_progress_report (progress, progress_data, 0.1 + 0.8 * i / G_N_ELEMENTS (erase_steps),
+                           _("Erasing the person’s records"));
+      if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+          !cst_store_exec (self, erase_steps[i], error))
         goto fail;
       if (g_str_has_prefix (erase_steps[i], "DELETE FROM raw_rows"))
         out.n_raw_rows = sqlite3_changes (cst_store_get_db (self));
@@ -674,11 +713,15 @@ cst_store_audience_erase (CstStore    *self,
     goto fail;
   out.audit_id = sqlite3_last_insert_rowid (cst_store_get_db (self));
 
-  if (!cst_store_exec (self,
+  /* Past this point the erasure is whole: the last chance to cancel is before the commit. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+      !cst_store_exec (self,
                        "DELETE FROM temp.cst_erase_people; DELETE FROM temp.cst_erase_records;"
                        "DELETE FROM temp.cst_erase_terms; DELETE FROM temp.cst_erase_rows;", error) ||
       !cst_store_commit (self, error))
     goto fail;
+  watch_cancellable (self, NULL);
+  cst_progress_report (progress, progress_data, 0.95, _("Overwriting the freed space"));
 
   /* A reader elsewhere may keep the checkpoint from finishing; the pages are zeroed in the
    * database either way, and the next checkpoint completes it. */
@@ -686,12 +729,18 @@ cst_store_audience_erase (CstStore    *self,
   cst_store_exec (self, "PRAGMA secure_delete = OFF", NULL);
   if (result != NULL)
     *result = out;
+  cst_progress_report (progress, progress_data, 1.0, NULL);
   return TRUE;
 
 fail:
+  watch_cancellable (self, NULL);
   cst_store_rollback (self);
 fail_outside:
+  watch_cancellable (self, NULL);
+  cst_store_exec (self, "DELETE FROM temp.cst_erase_people; DELETE FROM temp.cst_erase_records;"
+                        "DELETE FROM temp.cst_erase_terms; DELETE FROM temp.cst_erase_rows;", NULL);
   cst_store_exec (self, "PRAGMA secure_delete = OFF", NULL);
+  prefer_cancelled (cancellable, error);
   return FALSE;
 }
 
@@ -825,10 +874,13 @@ static const char *const pseudonymize_steps[] = {
 };
 
 gboolean
-cst_store_audience_pseudonymize_copy (CstStore    *self,
-                                      const char  *dest_path,
-                                      GBytes      *key,
-                                      GError     **error)
+cst_store_audience_pseudonymize_copy (CstStore         *self,
+                                      const char       *dest_path,
+                                      GBytes           *key,
+                                      GCancellable     *cancellable,
+                                      CstProgressFunc   progress,
+                                      gpointer          progress_data,
+                                      GError          **error)
 {
   g_autofree char *part = g_strconcat (dest_path, ".part", NULL);
   g_autofree char *display = g_filename_display_name (dest_path);
@@ -836,17 +888,23 @@ cst_store_audience_pseudonymize_copy (CstStore    *self,
   sqlite3_stmt *stmt;
   int rc;
 
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   g_remove (part);
   stmt = cst_store_prepare (self, "VACUUM INTO ?1", error);
   if (stmt == NULL)
     return FALSE;
+  cst_progress_report (progress, progress_data, 0.0, _("Copying the project"));
   sqlite3_bind_text (stmt, 1, part, -1, SQLITE_TRANSIENT);
+  watch_cancellable (self, cancellable);
   if (!cst_store_step_done (self, stmt, error))
     goto fail;
+  watch_cancellable (self, NULL);
 
   copy = cst_store_open (part, error);
   if (copy == NULL)
     goto fail;
+  watch_cancellable (copy, cancellable);
   rc = sqlite3_create_function_v2 (cst_store_get_db (copy), "cst_keyed_hash", 1,
                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC, g_bytes_ref (key), keyed_hash_func,
                                    NULL, NULL, (void (*) (void *)) g_bytes_unref);
@@ -858,11 +916,18 @@ cst_store_audience_pseudonymize_copy (CstStore    *self,
   if (!cst_store_exec (copy, "PRAGMA secure_delete = ON", error) || !cst_store_begin (copy, error))
     goto fail;
   for (guint i = 0; i < G_N_ELEMENTS (pseudonymize_steps); i++)
-    if (!cst_store_exec (copy, pseudonymize_steps[i], error))
-      {
-        cst_store_rollback (copy);
-        goto fail;
-      }
+    {
+      cst_progress_report (progress, progress_data, 0.3 + 0.4 * i / G_N_ELEMENTS (pseudonymize_steps),
+                           _("Replacing identifiers by keyed hashes"));
+      if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+          !cst_store_exec (copy, pseudonymize_steps[i], error))
+        {
+          watch_cancellable (copy, NULL);
+          cst_store_rollback (copy);
+          goto fail;
+        }
+    }
+  cst_progress_report (progress, progress_data, 0.7, _("Checking that no address is left"));
   /* A safety net for tables this file does not know (other capabilities add theirs): a copy
    * that still holds an email address anywhere is not written. */
   {
@@ -870,6 +935,7 @@ cst_store_audience_pseudonymize_copy (CstStore    *self,
 
     if (left == NULL || left[0] != NULL)
       {
+        watch_cancellable (copy, NULL);
         if (left != NULL)
           {
             g_autofree char *columns = g_strjoinv (", ", left);
@@ -882,6 +948,13 @@ cst_store_audience_pseudonymize_copy (CstStore    *self,
       }
   }
   /* The copy is shared as one file: the log is folded in and the free pages dropped. */
+  cst_progress_report (progress, progress_data, 0.8, _("Compacting the copy"));
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      watch_cancellable (copy, NULL);
+      cst_store_rollback (copy);
+      goto fail;
+    }
   if (!cst_store_commit (copy, error) ||
       !cst_store_exec (copy, "VACUUM", error) ||
       !cst_store_exec (copy, "PRAGMA journal_mode = DELETE", error))
@@ -896,10 +969,13 @@ cst_store_audience_pseudonymize_copy (CstStore    *self,
                    _("Could not save the shared copy “%s”: %s"), display, g_strerror (saved));
       goto fail;
     }
+  cst_progress_report (progress, progress_data, 1.0, NULL);
   return TRUE;
 
 fail:
+  watch_cancellable (self, NULL);
   g_clear_pointer (&copy, cst_store_close);
+  prefer_cancelled (cancellable, error);
   g_remove (part);
   {
     g_autofree char *wal = g_strconcat (part, "-wal", NULL);
@@ -955,4 +1031,181 @@ cst_store_audience_describe_segment (CstStore    *self,
   *created_at = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
   sqlite3_reset (stmt);
   return TRUE;
+}
+
+/* Source columns, the audit log and what an erasure would take */
+
+char **
+cst_store_audience_dup_source_columns (CstStore    *self,
+                                       gint64       source_id,
+                                       GError     **error)
+{
+  sqlite3_stmt *stmt = cst_store_prepare (self, "SELECT header FROM sources WHERE id = ?1", error);
+  char **columns = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, source_id);
+  rc = sqlite3_step (stmt);
+  /* The importer stores the header joined by the unit separator (cst_store_add_source()). */
+  if (rc == SQLITE_ROW)
+    {
+      const char *header = (const char *) sqlite3_column_text (stmt, 0);
+
+      columns = header != NULL && *header != '\0' ? g_strsplit (header, "\x1f", -1) : g_new0 (char *, 1);
+    }
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    g_set_error (error, CST_STORE_ERROR, CST_STORE_ERROR_QUERY,
+                 _("The project has no imported file number %" G_GINT64_FORMAT), source_id);
+  else if (rc != SQLITE_ROW)
+    cst_store_set_sqlite_error (self, rc, error);
+  return columns;
+}
+
+static void
+erasure_entry_clear (gpointer data)
+{
+  CstErasureEntry *entry = data;
+
+  g_clear_pointer (&entry->erased_at, g_free);
+}
+
+GArray *
+cst_store_audience_list_erasures (CstStore  *self,
+                                  GError   **error)
+{
+  sqlite3_stmt *stmt = cst_store_prepare (self, "SELECT id, erased_at, n_records, n_raw_rows FROM erasure_log "
+                                                "ORDER BY id", error);
+  g_autoptr(GArray) entries = g_array_new (FALSE, TRUE, sizeof (CstErasureEntry));
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  g_array_set_clear_func (entries, erasure_entry_clear);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CstErasureEntry entry = {
+        .audit_id = sqlite3_column_int64 (stmt, 0),
+        .erased_at = g_strdup ((const char *) sqlite3_column_text (stmt, 1)),
+        .n_records = sqlite3_column_int64 (stmt, 2),
+        .n_raw_rows = sqlite3_column_int64 (stmt, 3),
+      };
+
+      g_array_append_val (entries, entry);
+    }
+  if (!step_rows_done (self, stmt, rc, error))
+    return NULL;
+  return g_steal_pointer (&entries);
+}
+
+void
+cst_person_record_count_clear (gpointer data)
+{
+  CstPersonRecordCount *count = data;
+
+  g_clear_pointer (&count->source_name, g_free);
+}
+
+gboolean
+cst_store_audience_count_person_records (CstStore      *self,
+                                         const gint64  *ids,
+                                         gsize          n,
+                                         GArray        *counts,
+                                         GError       **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 before, after;
+  int rc;
+
+  g_return_val_if_fail (counts != NULL, FALSE);
+
+  /* The temp tables live in the connection's own temp schema: nothing of the project changes. */
+  if (!cst_store_exec (self,
+                       "CREATE TEMP TABLE IF NOT EXISTS cst_erase_people (id INTEGER PRIMARY KEY);"
+                       "CREATE TEMP TABLE IF NOT EXISTS cst_erase_records (id INTEGER PRIMARY KEY);"
+                       "DELETE FROM temp.cst_erase_people; DELETE FROM temp.cst_erase_records;", error))
+    return FALSE;
+  stmt = cst_store_prepare (self, "INSERT OR IGNORE INTO temp.cst_erase_people (id) SELECT id FROM people WHERE id = ?1",
+                            error);
+  if (stmt == NULL)
+    goto fail;
+  for (gsize i = 0; i < n; i++)
+    {
+      sqlite3_bind_int64 (stmt, 1, ids[i]);
+      if (!cst_store_step_done (self, stmt, error))
+        goto fail;
+    }
+  do
+    {
+      before = query_count (self, "SELECT (SELECT count (*) FROM temp.cst_erase_people) + "
+                                  "(SELECT count (*) FROM temp.cst_erase_records)", error);
+      for (guint i = 0; i < G_N_ELEMENTS (erase_closure); i++)
+        if (!cst_store_exec (self, erase_closure[i], error))
+          goto fail;
+      after = query_count (self, "SELECT (SELECT count (*) FROM temp.cst_erase_people) + "
+                                 "(SELECT count (*) FROM temp.cst_erase_records)", error);
+      if (before < 0 || after < 0)
+        goto fail;
+    }
+  while (after != before);
+
+  stmt = cst_store_prepare (self,
+                            "SELECT s.id, s.name, count (*) FROM temp.cst_erase_records e "
+                            "JOIN records r ON r.id = e.id JOIN sources s ON s.id = r.source_id "
+                            "GROUP BY s.id ORDER BY s.id", error);
+  if (stmt == NULL)
+    goto fail;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CstPersonRecordCount count = {
+        .source_id = sqlite3_column_int64 (stmt, 0),
+        .source_name = g_strdup ((const char *) sqlite3_column_text (stmt, 1)),
+        .n_records = sqlite3_column_int64 (stmt, 2),
+      };
+
+      g_array_append_val (counts, count);
+    }
+  if (!step_rows_done (self, stmt, rc, error))
+    goto fail;
+  cst_store_exec (self, "DELETE FROM temp.cst_erase_people; DELETE FROM temp.cst_erase_records;", NULL);
+  return TRUE;
+
+fail:
+  cst_store_exec (self, "DELETE FROM temp.cst_erase_people; DELETE FROM temp.cst_erase_records;", NULL);
+  return FALSE;
+}
+
+gboolean
+cst_store_audience_foreach_source_row (CstStore          *self,
+                                       gint64             source_id,
+                                       gint64             identity_run,
+                                       CstSourceRowFunc   func,
+                                       gpointer           user_data,
+                                       GError           **error)
+{
+  /* A record belongs to at most one person per identity run; max() keeps one row per raw row
+   * should a run ever link it twice. */
+  sqlite3_stmt *stmt = cst_store_prepare (self,
+                                          "SELECT coalesce ((SELECT max (pr.person_id) FROM records r "
+                                          "                  JOIN person_records pr ON pr.record_id = r.id "
+                                          "                  JOIN people p ON p.id = pr.person_id "
+                                          "                  WHERE r.source_id = w.source_id AND r.row_number = w.row_number "
+                                          "                  AND p.run_id = ?2), 0), w.raw "
+                                          "FROM raw_rows w WHERE w.source_id = ?1 ORDER BY w.row_number", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, source_id);
+  sqlite3_bind_int64 (stmt, 2, identity_run);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    if (!func (sqlite3_column_int64 (stmt, 0), (const char *) sqlite3_column_text (stmt, 1),
+               (gsize) sqlite3_column_bytes (stmt, 1), user_data))
+      {
+        rc = SQLITE_DONE;
+        break;
+      }
+  return step_rows_done (self, stmt, rc, error);
 }
