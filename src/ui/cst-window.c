@@ -184,6 +184,9 @@ update_actions (CstWindow *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->people_page), self->job == NULL);
 }
 
+static void import_as_new_project (CstWindow *self,
+                                   GPtrArray *plans);
+
 static void
 show_error (CstWindow   *self,
             const char  *heading,
@@ -193,6 +196,38 @@ show_error (CstWindow   *self,
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, error->message));
   adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+already_imported_response_cb (AdwMessageDialog *dialog,
+                              const char       *response,
+                              CstWindow        *self)
+{
+  GPtrArray *plans = g_object_get_data (G_OBJECT (dialog), "plans");
+
+  if (self->job == NULL && g_str_equal (response, "new"))
+    import_as_new_project (self, plans);
+}
+
+/* A file the project holds already would only bring the same rows again: say so, and offer
+ * the other thing the user may have meant, a new project from these files. */
+static void
+ask_already_imported (CstWindow    *self,
+                      GPtrArray    *plans,
+                      const GError *error)
+{
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Already in This Project"), NULL));
+  adw_message_dialog_format_body (dialog, "%s. %s", error->message,
+                                  _("Its rows are in the project once, as they should be. The files can "
+                                    "start a new project instead."));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "new", _("_New Project"), NULL);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "plans", g_ptr_array_ref (plans), (GDestroyNotify) g_ptr_array_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (already_imported_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -503,6 +538,9 @@ job_done_cb (GObject      *source,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Stopped. Nothing was changed.")));
+      else if (data->kind == JOB_ADD && data->plans != NULL &&
+               g_error_matches (error, CST_IMPORT_ERROR, CST_IMPORT_ERROR_ALREADY_IMPORTED))
+        ask_already_imported (self, data->plans, error);
       else
         show_error (self,
                     data->kind == JOB_LOAD ? _("Could Not Open the Project")
@@ -973,6 +1011,15 @@ import_as_new_project (CstWindow *self,
     *dot = '\0';
   name = g_strdup_printf ("%s %s.constellate", base, stamp);
   data->project_path = g_build_filename (dir, name, NULL);
+  /* Two imports within a second must not make one file: the new project would replace the
+   * other when it is moved into place. */
+  for (guint n = 2; g_file_test (data->project_path, G_FILE_TEST_EXISTS); n++)
+    {
+      g_free (name);
+      g_free (data->project_path);
+      name = g_strdup_printf ("%s %s (%u).constellate", base, stamp, n);
+      data->project_path = g_build_filename (dir, name, NULL);
+    }
   start_job (self, data, _("Importing data"));
 }
 
@@ -1097,6 +1144,15 @@ cst_window_has_project (CstWindow *self)
   g_return_val_if_fail (CST_IS_WINDOW (self), FALSE);
 
   return self->project_path != NULL;
+}
+
+/* The open project's file, or %NULL. */
+const char *
+cst_window_get_project_path (CstWindow *self)
+{
+  g_return_val_if_fail (CST_IS_WINDOW (self), NULL);
+
+  return self->project_path;
 }
 
 gboolean

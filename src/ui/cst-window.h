@@ -21,6 +21,7 @@ CstImportWizard *cst_window_open_import_wizard (CstWindow     *self,
                                                 GFile        **files,
                                                 guint          n_files);
 gboolean         cst_window_has_project       (CstWindow      *self);
+const char      *cst_window_get_project_path  (CstWindow      *self);
 gboolean         cst_window_is_busy           (CstWindow      *self);
 CstSegmentsPage *cst_window_get_segments_page (CstWindow      *self);
 const char      *cst_window_get_visible_page  (CstWindow      *self);

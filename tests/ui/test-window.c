@@ -382,8 +382,19 @@ test_window_import_wizard (void)
           dialog = ADW_MESSAGE_DIALOG (toplevel);
       }
     g_assert_nonnull (dialog);
+    g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Already in This Project");
     g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "already in this project"));
-    gtk_window_destroy (GTK_WINDOW (dialog));
+    /* The other thing the user may have meant: the file as a new project of its own. */
+    g_assert_true (adw_message_dialog_has_response (dialog, "new"));
+    {
+      g_autofree char *before = g_strdup (cst_window_get_project_path (window));
+
+      adw_message_dialog_response (dialog, "new");
+      gtk_window_destroy (GTK_WINDOW (dialog));
+      iterate_until_idle (window, 60);
+      g_assert_true (cst_window_has_project (window));
+      g_assert_cmpstr (cst_window_get_project_path (window), !=, before);
+    }
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
