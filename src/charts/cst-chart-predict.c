@@ -723,6 +723,42 @@ paint_frame (cairo_t    *cr,
   paint_axes (cr, p);
 }
 
+/* Lays out one chart for a paint (@cr set: the frame is painted too) or for a hit test or a
+ * measurement (@cr NULL). @layout takes the chart's own model as @model. */
+typedef void (*LayoutFunc) (gconstpointer model,
+                            Plot         *p);
+
+static Plot *
+chart_begin_layout (Chart               *chart,
+                    cairo_t             *cr,
+                    const CstChartStyle *style,
+                    double               width,
+                    double               height,
+                    LayoutFunc           layout,
+                    gconstpointer        model)
+{
+  chart_begin (chart, cr, style, width, height);
+  layout (model, &chart->plot);
+  if (cr != NULL)
+    paint_frame (cr, &chart->plot);
+  return &chart->plot;
+}
+
+/* The start of every hit test: no tooltip until something is hit, and the measured layout. */
+static Plot *
+hit_test_begin (Chart               *chart,
+                const CstChartStyle *style,
+                double               width,
+                double               height,
+                LayoutFunc           layout,
+                gconstpointer        model,
+                char               **tooltip)
+{
+  if (tooltip != NULL)
+    *tooltip = NULL;
+  return chart_begin_layout (chart, NULL, style, width, height, layout, model);
+}
+
 static void
 clip_to_area (cairo_t    *cr,
               const Plot *p,
@@ -785,6 +821,34 @@ fill_under (cairo_t        *cr,
   cairo_close_path (cr);
   cst_chart_set_source_color (cr, &wash);
   cairo_fill (cr);
+}
+
+/* A model's curve (gain, ROC, reach) starts with a faint fill under it, clipped to the plot
+ * with room for the thick line at its edges; the caller then paints the references the curve
+ * lies over, and end_model_curve() the curve itself. */
+static void
+begin_model_curve (cairo_t        *cr,
+                   const Plot     *p,
+                   guint           n,
+                   const double   *xs,
+                   const double   *ys,
+                   const CstColor *color)
+{
+  cairo_save (cr);
+  clip_to_area (cr, p, 4.0 * p->s);
+  fill_under (cr, p, n, xs, ys, color, 0.12);
+}
+
+static void
+end_model_curve (cairo_t        *cr,
+                 const Plot     *p,
+                 guint           n,
+                 const double   *xs,
+                 const double   *ys,
+                 const CstColor *color)
+{
+  stroke_curve (cr, p, n, xs, ys, color, (p->style->high_contrast ? 4.0 : 3.0) * p->s, FALSE);
+  cairo_restore (cr);
 }
 
 static void
@@ -1208,8 +1272,7 @@ cst_scores_model_set_title (CstScoresModel *model,
 {
   g_return_if_fail (model != NULL);
 
-  g_free (model->title);
-  model->title = g_strdup (title);
+  cst_chart_set_string (&model->title, title);
 }
 
 void
@@ -1245,10 +1308,8 @@ cst_scores_model_set_outcome (CstScoresModel *model,
 {
   g_return_if_fail (model != NULL);
 
-  g_free (model->outcome);
-  model->outcome = g_strdup (outcome_plural);
-  g_free (model->axis_label);
-  model->axis_label = g_strdup (axis_label);
+  cst_chart_set_string (&model->outcome, outcome_plural);
+  cst_chart_set_string (&model->axis_label, axis_label);
 }
 
 static const char *
@@ -1360,9 +1421,10 @@ scores_strip_variant (const CstScoresModel *model,
 }
 
 static void
-scores_layout (const CstScoresModel *model,
-               Plot                 *p)
+scores_layout (gconstpointer data,
+               Plot         *p)
 {
+  const CstScoresModel *model = data;
   g_autofree char *problem = scores_problem (model);
   g_autofree char *subtitle = NULL;
   double max_count = 0.0;
@@ -1463,15 +1525,13 @@ cst_chart_scores_paint (cairo_t              *cr,
                         const CstChartStyle  *style)
 {
   Chart chart;
-  Plot *p = &chart.plot;
+  Plot *p;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (model != NULL);
   g_return_if_fail (style != NULL);
 
-  chart_begin (&chart, cr, style, width, height);
-  scores_layout (model, p);
-  paint_frame (cr, p);
+  p = chart_begin_layout (&chart, cr, style, width, height, scores_layout, model);
 
   if (p->show_plot)
     {
@@ -1603,8 +1663,7 @@ cst_chart_scores_hit_handle (const CstScoresModel *model,
   g_return_val_if_fail (model != NULL, CST_SCORES_HANDLE_NONE);
   g_return_val_if_fail (style != NULL, CST_SCORES_HANDLE_NONE);
 
-  chart_begin (&chart, NULL, style, width, height);
-  scores_layout (model, &chart.plot);
+  chart_begin_layout (&chart, NULL, style, width, height, scores_layout, model);
   handle = scores_find_handle (model, &chart.plot, x, y);
   chart_end (&chart);
 
@@ -1624,8 +1683,7 @@ cst_chart_scores_score_at (const CstScoresModel *model,
   g_return_val_if_fail (model != NULL, NAN);
   g_return_val_if_fail (style != NULL, NAN);
 
-  chart_begin (&chart, NULL, style, width, height);
-  scores_layout (model, &chart.plot);
+  chart_begin_layout (&chart, NULL, style, width, height, scores_layout, model);
   if (chart.plot.show_plot)
     score = value_at_x (&chart.plot, x);
   chart_end (&chart);
@@ -1666,17 +1724,13 @@ cst_chart_scores_hit_test (const CstScoresModel *model,
                            char                **tooltip)
 {
   Chart chart;
-  Plot *p = &chart.plot;
+  Plot *p;
   int hit = -1;
 
   g_return_val_if_fail (model != NULL, -1);
   g_return_val_if_fail (style != NULL, -1);
 
-  if (tooltip != NULL)
-    *tooltip = NULL;
-
-  chart_begin (&chart, NULL, style, width, height);
-  scores_layout (model, p);
+  p = hit_test_begin (&chart, style, width, height, scores_layout, model, tooltip);
   if (p->show_plot && x >= p->area.x && x < p->area.x + p->area.width
       && y >= scores_strip_top (p) && y <= p->area.y + p->area.height)
     {
@@ -1863,8 +1917,7 @@ cst_gain_model_set_title (CstGainModel *model,
 {
   g_return_if_fail (model != NULL);
 
-  g_free (model->title);
-  model->title = g_strdup (title);
+  cst_chart_set_string (&model->title, title);
 }
 
 void
@@ -1898,10 +1951,8 @@ cst_gain_model_set_outcome (CstGainModel *model,
 {
   g_return_if_fail (model != NULL);
 
-  g_free (model->outcome);
-  model->outcome = g_strdup (outcome_plural);
-  g_free (model->axis_label);
-  model->axis_label = g_strdup (axis_label);
+  cst_chart_set_string (&model->outcome, outcome_plural);
+  cst_chart_set_string (&model->axis_label, axis_label);
 }
 
 static const char *
@@ -1941,9 +1992,10 @@ gain_perfect_color (const Plot *p,
 }
 
 static void
-gain_layout (const CstGainModel *model,
-             Plot               *p)
+gain_layout (gconstpointer data,
+             Plot         *p)
 {
+  const CstGainModel *model = data;
   g_autofree char *problem = gain_problem (model);
   g_autofree char *subtitle = NULL;
   CstColor ref, perfect;
@@ -1987,15 +2039,13 @@ cst_chart_gain_paint (cairo_t             *cr,
                       const CstChartStyle *style)
 {
   Chart chart;
-  Plot *p = &chart.plot;
+  Plot *p;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (model != NULL);
   g_return_if_fail (style != NULL);
 
-  chart_begin (&chart, cr, style, width, height);
-  gain_layout (model, p);
-  paint_frame (cr, p);
+  p = chart_begin_layout (&chart, cr, style, width, height, gain_layout, model);
 
   if (p->show_plot)
     {
@@ -2012,14 +2062,10 @@ cst_chart_gain_paint (cairo_t             *cr,
 
       reference_color (p, &ref);
       gain_perfect_color (p, &perfect);
-      cairo_save (cr);
-      clip_to_area (cr, p, 4.0 * s);
-      fill_under (cr, p, model->n, model->contacted, model->found, color, 0.12);
+      begin_model_curve (cr, p, model->n, model->contacted, model->found, color);
       stroke_curve (cr, p, 3, perfect_x, perfect_y, &perfect, 1.5 * s, FALSE);
       stroke_curve (cr, p, 2, diag_x, diag_x, &ref, 2.0 * s, TRUE);
-      stroke_curve (cr, p, model->n, model->contacted, model->found, color,
-                    (p->style->high_contrast ? 4.0 : 3.0) * s, FALSE);
-      cairo_restore (cr);
+      end_model_curve (cr, p, model->n, model->contacted, model->found, color);
 
       /* What the top fifth gives, marked on the curve. */
       paint_dot (cr, p, px (p, GAIN_MARK), py (p, mark_y), 5.5 * s, color);
@@ -2052,17 +2098,13 @@ cst_chart_gain_hit_test (const CstGainModel  *model,
                          char               **tooltip)
 {
   Chart chart;
-  Plot *p = &chart.plot;
+  Plot *p;
   int hit = -1;
 
   g_return_val_if_fail (model != NULL, -1);
   g_return_val_if_fail (style != NULL, -1);
 
-  if (tooltip != NULL)
-    *tooltip = NULL;
-
-  chart_begin (&chart, NULL, style, width, height);
-  gain_layout (model, p);
+  p = hit_test_begin (&chart, style, width, height, gain_layout, model, tooltip);
   if (in_area (p, x, y, 0.0))
     hit = nearest_by_x (model->n, model->contacted, value_at_x (p, x));
   if (hit >= 0 && tooltip != NULL)
@@ -2152,8 +2194,7 @@ cst_lift_model_set_title (CstLiftModel *model,
 {
   g_return_if_fail (model != NULL);
 
-  g_free (model->title);
-  model->title = g_strdup (title);
+  cst_chart_set_string (&model->title, title);
 }
 
 void
@@ -2191,9 +2232,10 @@ format_lift (double lift)
 }
 
 static void
-lift_layout (const CstLiftModel *model,
-             Plot               *p)
+lift_layout (gconstpointer data,
+             Plot         *p)
 {
+  const CstLiftModel *model = data;
   g_autofree char *problem = lift_problem (model);
   g_autofree char *subtitle = NULL;
   CstColor ref;
@@ -2236,15 +2278,13 @@ cst_chart_lift_paint (cairo_t             *cr,
                       const CstChartStyle *style)
 {
   Chart chart;
-  Plot *p = &chart.plot;
+  Plot *p;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (model != NULL);
   g_return_if_fail (style != NULL);
 
-  chart_begin (&chart, cr, style, width, height);
-  lift_layout (model, p);
-  paint_frame (cr, p);
+  p = chart_begin_layout (&chart, cr, style, width, height, lift_layout, model);
 
   if (p->show_plot)
     {
@@ -2328,17 +2368,13 @@ cst_chart_lift_hit_test (const CstLiftModel  *model,
                          char               **tooltip)
 {
   Chart chart;
-  Plot *p = &chart.plot;
+  Plot *p;
   int hit = -1;
 
   g_return_val_if_fail (model != NULL, -1);
   g_return_val_if_fail (style != NULL, -1);
 
-  if (tooltip != NULL)
-    *tooltip = NULL;
-
-  chart_begin (&chart, NULL, style, width, height);
-  lift_layout (model, p);
+  p = hit_test_begin (&chart, style, width, height, lift_layout, model, tooltip);
   if (in_area (p, x, y, 0.0) && x < p->area.x + p->area.width)
     hit = MIN ((guint) floor ((x - p->area.x) / p->area.width * model->n), model->n - 1);
   if (hit >= 0 && tooltip != NULL)
@@ -2463,8 +2499,7 @@ cst_roc_model_set_title (CstRocModel *model,
 {
   g_return_if_fail (model != NULL);
 
-  g_free (model->title);
-  model->title = g_strdup (title);
+  cst_chart_set_string (&model->title, title);
 }
 
 void
@@ -2496,10 +2531,8 @@ cst_roc_model_set_axis_titles (CstRocModel *model,
 {
   g_return_if_fail (model != NULL);
 
-  g_free (model->x_title);
-  model->x_title = g_strdup (x_title);
-  g_free (model->y_title);
-  model->y_title = g_strdup (y_title);
+  cst_chart_set_string (&model->x_title, x_title);
+  cst_chart_set_string (&model->y_title, y_title);
 }
 
 static char *
@@ -2539,9 +2572,10 @@ roc_problem (const CstRocModel *model)
 }
 
 static void
-roc_layout (const CstRocModel *model,
-            Plot              *p)
+roc_layout (gconstpointer data,
+            Plot         *p)
 {
+  const CstRocModel *model = data;
   g_autofree char *problem = roc_problem (model);
   g_autofree char *title = roc_title (model);
   g_autofree char *subtitle = NULL;
@@ -2582,15 +2616,13 @@ cst_chart_roc_paint (cairo_t             *cr,
                      const CstChartStyle *style)
 {
   Chart chart;
-  Plot *p = &chart.plot;
+  Plot *p;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (model != NULL);
   g_return_if_fail (style != NULL);
 
-  chart_begin (&chart, cr, style, width, height);
-  roc_layout (model, p);
-  paint_frame (cr, p);
+  p = chart_begin_layout (&chart, cr, style, width, height, roc_layout, model);
 
   if (p->show_plot)
     {
@@ -2600,13 +2632,9 @@ cst_chart_roc_paint (cairo_t             *cr,
       CstColor ref;
 
       reference_color (p, &ref);
-      cairo_save (cr);
-      clip_to_area (cr, p, 4.0 * s);
-      fill_under (cr, p, model->n, model->fpr, model->tpr, color, 0.12);
+      begin_model_curve (cr, p, model->n, model->fpr, model->tpr, color);
       stroke_curve (cr, p, 2, diag, diag, &ref, 2.0 * s, TRUE);
-      stroke_curve (cr, p, model->n, model->fpr, model->tpr, color,
-                    (p->style->high_contrast ? 4.0 : 3.0) * s, FALSE);
-      cairo_restore (cr);
+      end_model_curve (cr, p, model->n, model->fpr, model->tpr, color);
     }
 
   chart_end (&chart);
@@ -2629,17 +2657,13 @@ cst_chart_roc_hit_test (const CstRocModel   *model,
                         char               **tooltip)
 {
   Chart chart;
-  Plot *p = &chart.plot;
+  Plot *p;
   int hit = -1;
 
   g_return_val_if_fail (model != NULL, -1);
   g_return_val_if_fail (style != NULL, -1);
 
-  if (tooltip != NULL)
-    *tooltip = NULL;
-
-  chart_begin (&chart, NULL, style, width, height);
-  roc_layout (model, p);
+  p = hit_test_begin (&chart, style, width, height, roc_layout, model, tooltip);
   if (in_area (p, x, y, 0.0))
     {
       double best = INFINITY;
@@ -2769,8 +2793,7 @@ cst_calibration_model_set_title (CstCalibrationModel *model,
 {
   g_return_if_fail (model != NULL);
 
-  g_free (model->title);
-  model->title = g_strdup (title);
+  cst_chart_set_string (&model->title, title);
 }
 
 void
@@ -2801,10 +2824,8 @@ cst_calibration_model_set_axis_titles (CstCalibrationModel *model,
 {
   g_return_if_fail (model != NULL);
 
-  g_free (model->x_title);
-  model->x_title = g_strdup (x_title);
-  g_free (model->y_title);
-  model->y_title = g_strdup (y_title);
+  cst_chart_set_string (&model->x_title, x_title);
+  cst_chart_set_string (&model->y_title, y_title);
 }
 
 static const char *
@@ -2837,9 +2858,10 @@ calibration_error (const CstCalibrationModel *model)
 }
 
 static void
-calibration_layout (const CstCalibrationModel *model,
-                    Plot                      *p)
+calibration_layout (gconstpointer data,
+                    Plot         *p)
 {
+  const CstCalibrationModel *model = data;
   g_autofree char *problem = calibration_problem (model);
   g_autofree char *subtitle = NULL;
   CstColor ref;
@@ -2897,15 +2919,13 @@ cst_chart_calibration_paint (cairo_t                   *cr,
                              const CstChartStyle       *style)
 {
   Chart chart;
-  Plot *p = &chart.plot;
+  Plot *p;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (model != NULL);
   g_return_if_fail (style != NULL);
 
-  chart_begin (&chart, cr, style, width, height);
-  calibration_layout (model, p);
-  paint_frame (cr, p);
+  p = chart_begin_layout (&chart, cr, style, width, height, calibration_layout, model);
 
   if (p->show_plot)
     {
@@ -2947,17 +2967,13 @@ cst_chart_calibration_hit_test (const CstCalibrationModel *model,
                                 char                     **tooltip)
 {
   Chart chart;
-  Plot *p = &chart.plot;
+  Plot *p;
   int hit = -1;
 
   g_return_val_if_fail (model != NULL, -1);
   g_return_val_if_fail (style != NULL, -1);
 
-  if (tooltip != NULL)
-    *tooltip = NULL;
-
-  chart_begin (&chart, NULL, style, width, height);
-  calibration_layout (model, p);
+  p = hit_test_begin (&chart, style, width, height, calibration_layout, model, tooltip);
   if (p->show_plot)
     {
       double best = INFINITY;
@@ -3167,8 +3183,7 @@ cst_clv_model_set_currency (CstClvModel *model,
 {
   g_return_if_fail (model != NULL);
 
-  g_free (model->currency);
-  model->currency = g_strdup (currency);
+  cst_chart_set_string (&model->currency, currency);
 }
 
 void
@@ -3177,8 +3192,7 @@ cst_clv_model_set_title (CstClvModel *model,
 {
   g_return_if_fail (model != NULL);
 
-  g_free (model->title);
-  model->title = g_strdup (title);
+  cst_chart_set_string (&model->title, title);
 }
 
 void
@@ -3253,9 +3267,10 @@ clv_threshold_x (const CstClvModel *model)
 }
 
 static void
-clv_layout (const CstClvModel *model,
-            Plot              *p)
+clv_layout (gconstpointer data,
+            Plot         *p)
 {
+  const CstClvModel *model = data;
   g_autofree char *problem = clv_problem (model);
   g_autofree char *title = clv_title (model);
   g_autofree char *subtitle = NULL;
@@ -3337,15 +3352,13 @@ cst_chart_clv_paint (cairo_t             *cr,
                      const CstChartStyle *style)
 {
   Chart chart;
-  Plot *p = &chart.plot;
+  Plot *p;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (model != NULL);
   g_return_if_fail (style != NULL);
 
-  chart_begin (&chart, cr, style, width, height);
-  clv_layout (model, p);
-  paint_frame (cr, p);
+  p = chart_begin_layout (&chart, cr, style, width, height, clv_layout, model);
 
   if (p->show_plot)
     {
@@ -3454,17 +3467,13 @@ cst_chart_clv_hit_test (const CstClvModel   *model,
                         char               **tooltip)
 {
   Chart chart;
-  Plot *p = &chart.plot;
+  Plot *p;
   int hit = -1;
 
   g_return_val_if_fail (model != NULL, -1);
   g_return_val_if_fail (style != NULL, -1);
 
-  if (tooltip != NULL)
-    *tooltip = NULL;
-
-  chart_begin (&chart, NULL, style, width, height);
-  clv_layout (model, p);
+  p = hit_test_begin (&chart, style, width, height, clv_layout, model, tooltip);
   if (in_area (p, x, y, 0.0))
     {
       double v = value_at_x (p, x);
@@ -3585,8 +3594,7 @@ cst_reach_model_set_title (CstReachModel *model,
 {
   g_return_if_fail (model != NULL);
 
-  g_free (model->title);
-  model->title = g_strdup (title);
+  cst_chart_set_string (&model->title, title);
 }
 
 /**
@@ -3647,9 +3655,10 @@ reach_point_text (double  threshold,
 }
 
 static void
-reach_layout (const CstReachModel *model,
-              Plot                *p)
+reach_layout (gconstpointer data,
+              Plot         *p)
 {
+  const CstReachModel *model = data;
   g_autofree char *problem = reach_problem (model);
   g_autofree char *subtitle = NULL;
 
@@ -3688,27 +3697,21 @@ cst_chart_reach_paint (cairo_t             *cr,
                        const CstChartStyle *style)
 {
   Chart chart;
-  Plot *p = &chart.plot;
+  Plot *p;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (model != NULL);
   g_return_if_fail (style != NULL);
 
-  chart_begin (&chart, cr, style, width, height);
-  reach_layout (model, p);
-  paint_frame (cr, p);
+  p = chart_begin_layout (&chart, cr, style, width, height, reach_layout, model);
 
   if (p->show_plot)
     {
       double s = p->s;
       const CstColor *color = cst_chart_style_segment (p->style, MODEL_COLOR);
 
-      cairo_save (cr);
-      clip_to_area (cr, p, 4.0 * s);
-      fill_under (cr, p, model->n, model->threshold, model->audience, color, 0.12);
-      stroke_curve (cr, p, model->n, model->threshold, model->audience, color,
-                    (p->style->high_contrast ? 4.0 : 3.0) * s, FALSE);
-      cairo_restore (cr);
+      begin_model_curve (cr, p, model->n, model->threshold, model->audience, color);
+      end_model_curve (cr, p, model->n, model->threshold, model->audience, color);
 
       if (isfinite (model->chosen))
         {
@@ -3757,17 +3760,13 @@ cst_chart_reach_hit_test (const CstReachModel *model,
                           char               **tooltip)
 {
   Chart chart;
-  Plot *p = &chart.plot;
+  Plot *p;
   int hit = -1;
 
   g_return_val_if_fail (model != NULL, -1);
   g_return_val_if_fail (style != NULL, -1);
 
-  if (tooltip != NULL)
-    *tooltip = NULL;
-
-  chart_begin (&chart, NULL, style, width, height);
-  reach_layout (model, p);
+  p = hit_test_begin (&chart, style, width, height, reach_layout, model, tooltip);
   if (in_area (p, x, y, 0.0))
     hit = nearest_by_x (model->n, model->threshold, value_at_x (p, x));
   if (hit >= 0 && tooltip != NULL)
@@ -3839,40 +3838,27 @@ cst_chart_predict_data_to_point (CstPredictChart      kind,
                                  double              *x,
                                  double              *y)
 {
+  /* By kind; an unknown kind is drawn as a reach chart. */
+  static const LayoutFunc layouts[] = {
+    [CST_PREDICT_CHART_SCORES] = scores_layout,
+    [CST_PREDICT_CHART_GAIN] = gain_layout,
+    [CST_PREDICT_CHART_LIFT] = lift_layout,
+    [CST_PREDICT_CHART_ROC] = roc_layout,
+    [CST_PREDICT_CHART_CALIBRATION] = calibration_layout,
+    [CST_PREDICT_CHART_CLV] = clv_layout,
+    [CST_PREDICT_CHART_REACH] = reach_layout,
+  };
   Chart chart;
-  Plot *p = &chart.plot;
+  Plot *p;
   gboolean shown;
 
   g_return_val_if_fail (model != NULL, FALSE);
   g_return_val_if_fail (style != NULL, FALSE);
   g_return_val_if_fail (x != NULL && y != NULL, FALSE);
 
-  chart_begin (&chart, NULL, style, width, height);
-  switch (kind)
-    {
-    case CST_PREDICT_CHART_SCORES:
-      scores_layout (model, p);
-      break;
-    case CST_PREDICT_CHART_GAIN:
-      gain_layout (model, p);
-      break;
-    case CST_PREDICT_CHART_LIFT:
-      lift_layout (model, p);
-      break;
-    case CST_PREDICT_CHART_ROC:
-      roc_layout (model, p);
-      break;
-    case CST_PREDICT_CHART_CALIBRATION:
-      calibration_layout (model, p);
-      break;
-    case CST_PREDICT_CHART_CLV:
-      clv_layout (model, p);
-      break;
-    case CST_PREDICT_CHART_REACH:
-    default:
-      reach_layout (model, p);
-      break;
-    }
+  if ((guint) kind >= G_N_ELEMENTS (layouts))
+    kind = CST_PREDICT_CHART_REACH;
+  p = chart_begin_layout (&chart, NULL, style, width, height, layouts[kind], model);
   shown = p->show_plot;
   *x = shown ? px (p, vx) : NAN;
   *y = shown ? py (p, vy) : NAN;

@@ -773,6 +773,28 @@ cst_chart_rect_contains (const cairo_rectangle_t *rect,
 }
 
 /**
+ * cst_chart_set_string:
+ * @field: (inout): an owned string, or %NULL
+ * @value: (nullable): the new value
+ *
+ * Replaces *@field with a copy of @value and frees the old string, as a model's setters do
+ * for its title and labels (g_set_str() is GLib 2.76, newer than Debian 12's). @value may be
+ * *@field itself.
+ */
+void
+cst_chart_set_string (char       **field,
+                      const char  *value)
+{
+  char *copy;
+
+  g_return_if_fail (field != NULL);
+
+  copy = g_strdup (value);
+  g_free (*field);
+  *field = copy;
+}
+
+/**
  * cst_chart_header_init:
  * @header: (out caller-allocates): the header to set up
  * @cr: the context the header will draw on (or a measuring context)

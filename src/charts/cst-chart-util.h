@@ -118,6 +118,8 @@ void     cst_chart_paint_selection     (cairo_t             *cr,
 gboolean cst_chart_rect_contains       (const cairo_rectangle_t *rect,
                                         double               x,
                                         double               y);
+void     cst_chart_set_string          (char               **field,
+                                        const char          *value);
 
 /* The title block every chart starts with: a bold title and, when there is room, a muted
  * subtitle line below it, both at the chart's padding and ellipsized to its width. The header
