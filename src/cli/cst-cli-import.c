@@ -49,13 +49,6 @@ mapping_clear (Mapping *mapping)
   g_clear_pointer (&mapping->column, g_free);
 }
 
-static int
-usage_error (const char *message)
-{
-  fprintf (stderr, "%s: %s\n", g_get_prgname (), message);
-  return 2;
-}
-
 static char *
 dup_role_list (void)
 {
@@ -391,11 +384,11 @@ cst_cli_import (int    argc,
   if (!cst_cli_parse_options (context, &argc, &argv))
     return 2;
   if (project == NULL)
-    return usage_error (_("--project FILE is required"));
+    return cst_cli_usage_error (_("--project FILE is required"));
   if (inputs == NULL || inputs[0] == NULL)
-    return usage_error (_("name at least one file to import"));
+    return cst_cli_usage_error (_("name at least one file to import"));
   if (kind_text != NULL && !parse_kind (kind_text, &kind))
-    return usage_error (_("--kind must be “contacts”, “transactions”, “events” or “engagement”"));
+    return cst_cli_usage_error (_("--kind must be “contacts”, “transactions”, “events” or “engagement”"));
 
   maps = g_array_new (FALSE, TRUE, sizeof (Mapping));
   g_array_set_clear_func (maps, (GDestroyNotify) mapping_clear);
@@ -408,7 +401,7 @@ cst_cli_import (int    argc,
         {
           g_autofree char *message =
             g_strdup_printf (_("--map “%s” must be written COLUMN=ROLE"), map_texts[i]);
-          return usage_error (message);
+          return cst_cli_usage_error (message);
         }
       mapping.role = cst_role_from_string (equals + 1);
       if (mapping.role == CST_ROLE_NONE && !g_str_equal (equals + 1, "none"))
@@ -417,7 +410,7 @@ cst_cli_import (int    argc,
           g_autofree char *message =
             /* Translators: the role a user typed, then the list of roles */
             g_strdup_printf (_("--map: unknown role “%s”; the roles are: %s"), equals + 1, roles);
-          return usage_error (message);
+          return cst_cli_usage_error (message);
         }
       mapping.column = g_strndup (map_texts[i], equals - map_texts[i]);
       g_array_append_val (maps, mapping);
@@ -463,7 +456,7 @@ cst_cli_import (int    argc,
                                        first->display_name, mapping->column, columns);
           else
             message = g_strdup_printf (_("--map: no file has a column “%s”"), mapping->column);
-          return usage_error (message);
+          return cst_cli_usage_error (message);
         }
     }
   for (guint i = 0; i < files->len; i++)
@@ -666,7 +659,7 @@ cst_cli_inspect (int    argc,
   if (!cst_cli_parse_options (context, &argc, &argv))
     return 2;
   if (inputs == NULL || inputs[0] == NULL || inputs[1] != NULL)
-    return usage_error (_("name exactly one file to inspect"));
+    return cst_cli_usage_error (_("name exactly one file to inspect"));
 
   plan = cst_import_plan_new (inputs[0], NULL, &error);
   if (plan == NULL)

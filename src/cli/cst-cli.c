@@ -64,6 +64,80 @@ cst_cli_parse_options (GOptionContext   *context,
 }
 
 /**
+ * cst_cli_parse_command:
+ * @summary: the subcommand's translated summary for --help
+ * @entries: its options, in the program's translation domain
+ *
+ * Parses a subcommand's command line with a context made and freed here; the parsed values
+ * stay with the caller. A mistake is printed to stderr.
+ *
+ * Returns: %FALSE when the command line is wrong (exit with status 2)
+ */
+gboolean
+cst_cli_parse_command (const char         *summary,
+                       const GOptionEntry *entries,
+                       int                *argc,
+                       char             ***argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  return cst_cli_parse_options (context, argc, argv);
+}
+
+/**
+ * cst_cli_usage_error:
+ * @message: what is wrong with the command line, translated
+ *
+ * Prints @message to stderr after the program's name.
+ *
+ * Returns: 2, the exit status of a wrong command line
+ */
+int
+cst_cli_usage_error (const char *message)
+{
+  fprintf (stderr, "%s: %s\n", g_get_prgname (), message);
+  return 2;
+}
+
+void
+cst_cli_json_add_int (JsonBuilder *builder,
+                      const char  *name,
+                      gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+void
+cst_cli_json_add_double (JsonBuilder *builder,
+                         const char  *name,
+                         double       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_double_value (builder, value);
+}
+
+void
+cst_cli_json_add_string (JsonBuilder *builder,
+                         const char  *name,
+                         const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}
+
+void
+cst_cli_json_add_boolean (JsonBuilder *builder,
+                          const char  *name,
+                          gboolean     value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_boolean_value (builder, value);
+}
+
+/**
  * cst_cli_print_json:
  * @builder: a builder holding one complete object
  *

@@ -40,7 +40,26 @@ int  cst_cli_erase      (int          argc,
 gboolean cst_cli_parse_options (GOptionContext   *context,
                                 int              *argc,
                                 char           ***argv);
+gboolean cst_cli_parse_command (const char         *summary,
+                                const GOptionEntry *entries,
+                                int                *argc,
+                                char             ***argv);
+int  cst_cli_usage_error (const char *message);
 void cst_cli_print_json (JsonBuilder *builder);
 int  cst_cli_fail       (const GError *error);
+
+/* One member of the object being built: its name, then its value. */
+void cst_cli_json_add_int     (JsonBuilder *builder,
+                               const char  *name,
+                               gint64       value);
+void cst_cli_json_add_double  (JsonBuilder *builder,
+                               const char  *name,
+                               double       value);
+void cst_cli_json_add_string  (JsonBuilder *builder,
+                               const char  *name,
+                               const char  *value);
+void cst_cli_json_add_boolean (JsonBuilder *builder,
+                               const char  *name,
+                               gboolean     value);
 
 G_END_DECLS

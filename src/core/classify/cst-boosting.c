@@ -141,28 +141,6 @@ count_threads (void)
   return (guint) n;
 }
 
-static inline double
-sigmoid (double z)
-{
-  if (z >= 0.0)
-    return 1.0 / (1.0 + exp (-z));
-  else
-    {
-      double e = exp (z);
-      return e / (1.0 + e);
-    }
-}
-
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 /* The distinct values of values[0, m) in increasing order into distinct (room for max), by
  * insertion into a sorted array: O(m log max) for the usual few-valued column (one-hot, codes,
  * counts), against a full sort. Returns max + 1 as soon as there are more. */
@@ -177,18 +155,8 @@ collect_distinct (const double *values,
   for (gsize i = 0; i < m; i++)
     {
       double v = values[i];
-      gsize lo = 0;
-      gsize hi = n_distinct;
+      gsize lo = cst_classify_lower_bound (distinct, n_distinct, v);
 
-      while (lo < hi)
-        {
-          gsize mid = (lo + hi) / 2;
-
-          if (distinct[mid] < v)
-            lo = mid + 1;
-          else
-            hi = mid;
-        }
       if (lo < n_distinct && distinct[lo] == v)
         continue;
       if (n_distinct == max)
@@ -221,7 +189,7 @@ find_edges (double  *values,
     }
   else
     {
-      qsort (values, m, sizeof (double), compare_doubles);
+      qsort (values, m, sizeof (double), cst_classify_compare_doubles);
       for (guint k = 1; k < MAX_BINS; k++)
         {
           double position = (double) k / MAX_BINS * (m - 1);
@@ -249,21 +217,9 @@ bin_of (const double *edges,
         guint         n_edges,
         double        v)
 {
-  guint lo = 0;
-  guint hi = n_edges;
-
   if (isnan (v))
     return MISSING_BIN;
-  while (lo < hi)
-    {
-      guint mid = (lo + hi) / 2;
-
-      if (edges[mid] < v)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return (guint8) lo;
+  return (guint8) cst_classify_lower_bound (edges, n_edges, v);
 }
 
 static void
@@ -919,7 +875,7 @@ cst_boosting_fit (const double             *x,
       for (gsize k = 0; k < n_train; k++)
         {
           guint r = train_rows[k];
-          double s = sigmoid (raw[r]);
+          double s = cst_classify_sigmoid (raw[r]);
           double wi = w != NULL ? w[r] : 1.0;
 
           g[r] = wi * (s - (y[r] ? 1.0 : 0.0));

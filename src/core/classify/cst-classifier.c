@@ -76,16 +76,6 @@ prep_clear (Prep *prep)
   g_clear_pointer (&prep->sd, g_free);
 }
 
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 static void
 prep_row (const Prep   *prep,
           const double *x,
@@ -135,7 +125,7 @@ prep_init (Prep         *prep,
         prep->median[j] = 0.0;
       else
         {
-          qsort (values, k, sizeof (double), compare_doubles);
+          qsort (values, k, sizeof (double), cst_classify_compare_doubles);
           prep->median[j] = k % 2 ? values[k / 2] : 0.5 * (values[k / 2 - 1] + values[k / 2]);
         }
       if (gaps[j])
@@ -233,18 +223,6 @@ stratified_split (GRand        *rand,
     }
 }
 
-static inline double
-sigmoid (double z)
-{
-  if (z >= 0.0)
-    return 1.0 / (1.0 + exp (-z));
-  else
-    {
-      double e = exp (z);
-      return e / (1.0 + e);
-    }
-}
-
 /* Platt scaling: probability = σ(a z + b), fitted by (practically unregularized) logistic
  * regression of the outcome on the score z. */
 static gboolean
@@ -302,7 +280,7 @@ calibrated (CstClassifierKind  kind,
       platt = self->platt_trees;
     }
   for (gsize i = 0; i < n; i++)
-    out[i] = sigmoid (platt[0] * out[i] + platt[1]);
+    out[i] = cst_classify_sigmoid (platt[0] * out[i] + platt[1]);
 }
 
 /* Rows of x (and y, w) with the given roles, copied into contiguous arrays. */
@@ -362,8 +340,7 @@ column_auc (const double *x,
   for (gsize i = 0; i < n; i++)
     {
       double v;
-      gsize lo = 0;
-      gsize hi = n_distinct;
+      gsize lo;
 
       if (role[i] == ROLE_TEST)
         continue;
@@ -377,15 +354,7 @@ column_auc (const double *x,
           (y[i] ? pos : neg)[256]++;
           continue;
         }
-      while (lo < hi)
-        {
-          gsize mid = (lo + hi) / 2;
-
-          if (distinct[mid] < v)
-            lo = mid + 1;
-          else
-            hi = mid;
-        }
+      lo = cst_classify_lower_bound (distinct, n_distinct, v);
       if (lo == n_distinct || distinct[lo] != v)
         {
           if (n_distinct == 256)

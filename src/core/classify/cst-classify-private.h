@@ -6,11 +6,58 @@
  * holdout measures. cst-classifier.h is the API for everyone else. */
 
 #include <gio/gio.h>
+#include <math.h>
 
 #include "jobs/cst-progress.h"
 #include "cst-classifier.h"
 
 G_BEGIN_DECLS
+
+/* The logistic function σ(z) = 1 / (1 + e^{−z}), written so that e^{±z} never overflows. */
+static inline double
+cst_classify_sigmoid (double z)
+{
+  if (z >= 0.0)
+    return 1.0 / (1.0 + exp (-z));
+  else
+    {
+      double e = exp (z);
+      return e / (1.0 + e);
+    }
+}
+
+/* The first index of sorted[0, n) (ascending) whose value is not below v: where v stands or
+ * would be inserted; n when every value is below. O(log n). */
+static inline gsize
+cst_classify_lower_bound (const double *sorted,
+                          gsize         n,
+                          double        v)
+{
+  gsize lo = 0;
+  gsize hi = n;
+
+  while (lo < hi)
+    {
+      gsize mid = (lo + hi) / 2;
+
+      if (sorted[mid] < v)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* qsort() order of doubles, ascending (no NaN expected). */
+static inline int
+cst_classify_compare_doubles (const void *a,
+                              const void *b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
 
 /* theta has p + 1 entries, the intercept last. The loss is
  *   c · Σ w_i (log(1 + e^{z_i}) − y_i z_i) + ½ ‖β‖²,   z_i = x_i·β + intercept,

@@ -24,18 +24,6 @@ log1pexp (double z)
   return z > 0.0 ? z + log1p (exp (-z)) : log1p (exp (z));
 }
 
-static inline double
-sigmoid (double z)
-{
-  if (z >= 0.0)
-    return 1.0 / (1.0 + exp (-z));
-  else
-    {
-      double e = exp (z);
-      return e / (1.0 + e);
-    }
-}
-
 double
 cst_logistic_loss (const double *x,
                    const guint8 *y,
@@ -61,7 +49,7 @@ cst_logistic_loss (const double *x,
 
       loss += wi * (log1pexp (z[i]) - (y[i] ? z[i] : 0.0));
       /* z now holds c · w (σ − y), the residual the gradient needs. */
-      z[i] = c * wi * (sigmoid (z[i]) - (y[i] ? 1.0 : 0.0));
+      z[i] = c * wi * (cst_classify_sigmoid (z[i]) - (y[i] ? 1.0 : 0.0));
     }
   loss *= c;
   for (gsize j = 0; j < p; j++)
@@ -132,7 +120,7 @@ cst_logistic_fit (const double  *x,
         cblas_dgemv (CblasRowMajor, CblasNoTrans, n, p, 1.0, x, p, theta, 1, 1.0, z, 1);
       for (gsize i = 0; i < n; i++)
         {
-          double s = sigmoid (z[i]);
+          double s = cst_classify_sigmoid (z[i]);
           double r = sqrt (c * (w != NULL ? w[i] : 1.0) * s * (1.0 - s));
           double *row = scaled + i * q;
 

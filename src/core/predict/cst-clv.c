@@ -244,6 +244,52 @@ cst_bgnbd_log_likelihood (const CstBgnbdParams *params,
  * point at negligible cost elsewhere: on CDNOW it moves no estimate in the fourth digit. */
 #define RIDGE 1e-7
 
+/* The objective both fits minimize: the mean negative log-likelihood ll / total_weight plus the
+ * ridge, given ll and its gradient (in @gradient, turned into the objective's) at theta. */
+static double
+ridged_mean_objective (double        ll,
+                       double        total_weight,
+                       const double *theta,
+                       guint         n,
+                       double       *gradient)
+{
+  double penalty = 0;
+
+  for (guint k = 0; k < n; k++)
+    {
+      penalty += RIDGE * theta[k] * theta[k];
+      if (gradient != NULL)
+        gradient[k] = -gradient[k] / total_weight + 2 * RIDGE * theta[k];
+    }
+  return -ll / total_weight + penalty;
+}
+
+/* Minimizes @objective over the log parameters theta (n of them), in place. A warm start
+ * refines theta with BFGS alone (200 iterations); a cold one first runs Nelder-Mead (600) from
+ * theta's neutral start, then BFGS. Both fits share these settings. */
+static void
+minimize_log_params (CstObjectiveFunc  objective,
+                     gpointer          data,
+                     double           *theta,
+                     guint             n,
+                     gboolean          warm_start)
+{
+  CstOptimizeOptions options;
+  CstOptimizeResult result;
+
+  cst_optimize_options_init (&options);
+  if (warm_start)
+    options.max_iter = 200;
+  else
+    {
+      options.max_iter = 600;
+      cst_optimize_nelder_mead (objective, data, theta, n, &options, &result);
+      options.max_iter = 0;
+    }
+  options.tol = 1e-9;
+  cst_optimize_bfgs (objective, TRUE, data, theta, n, &options, &result);
+}
+
 /* The mean negative log-likelihood (plus the ridge): averaging keeps the gradient tolerance
  * meaningful for any number of customers. */
 static double
@@ -253,15 +299,8 @@ bgnbd_objective (const double *theta,
                  gpointer      user_data)
 {
   BgnbdData *data = user_data;
-  double ll = bgnbd_ll (theta, data, gradient), penalty = 0;
 
-  for (guint k = 0; k < n; k++)
-    {
-      penalty += RIDGE * theta[k] * theta[k];
-      if (gradient != NULL)
-        gradient[k] = -gradient[k] / data->total_weight + 2 * RIDGE * theta[k];
-    }
-  return -ll / data->total_weight + penalty;
+  return ridged_mean_objective (bgnbd_ll (theta, data, gradient), data->total_weight, theta, n, gradient);
 }
 
 gboolean
@@ -273,8 +312,6 @@ cst_bgnbd_fit (const CstClvCustomer *customers,
                GError              **error)
 {
   BgnbdData data;
-  CstOptimizeOptions options;
-  CstOptimizeResult result;
   double theta[4] = { 0, 0, 0, 0 };
   gboolean any_repeat = FALSE;
 
@@ -290,14 +327,12 @@ cst_bgnbd_fit (const CstClvCustomer *customers,
     }
 
   bgnbd_data_init (&data, customers, weights, n);
-  cst_optimize_options_init (&options);
   if (warm_start)
     {
       theta[0] = log (params->r);
       theta[1] = log (params->alpha);
       theta[2] = log (params->a);
       theta[3] = log (params->b);
-      options.max_iter = 200;
     }
   else
     {
@@ -307,12 +342,8 @@ cst_bgnbd_fit (const CstClvCustomer *customers,
       for (gsize i = 0; i < n; i++)
         mean_T += customers[i].T / n;
       theta[1] = log (MAX (mean_T, 1.0));
-      options.max_iter = 600;
-      cst_optimize_nelder_mead (bgnbd_objective, &data, theta, 4, &options, &result);
-      options.max_iter = 0;
     }
-  options.tol = 1e-9;
-  cst_optimize_bfgs (bgnbd_objective, TRUE, &data, theta, 4, &options, &result);
+  minimize_log_params (bgnbd_objective, &data, theta, 4, warm_start);
 
   params->r = exp (theta[0]);
   params->alpha = exp (theta[1]);
@@ -432,15 +463,9 @@ gamma_gamma_objective (const double *theta,
                        gpointer      user_data)
 {
   GammaGammaData *data = user_data;
-  double ll = gamma_gamma_ll (theta, data, gradient), penalty = 0;
 
-  for (guint k = 0; k < n; k++)
-    {
-      penalty += RIDGE * theta[k] * theta[k];
-      if (gradient != NULL)
-        gradient[k] = -gradient[k] / data->total_weight + 2 * RIDGE * theta[k];
-    }
-  return -ll / data->total_weight + penalty;
+  return ridged_mean_objective (gamma_gamma_ll (theta, data, gradient), data->total_weight, theta, n,
+                                gradient);
 }
 
 gboolean
@@ -452,8 +477,6 @@ cst_gamma_gamma_fit (const CstClvCustomer *customers,
                      GError              **error)
 {
   GammaGammaData data;
-  CstOptimizeOptions options;
-  CstOptimizeResult result;
   double theta[3] = { 0, 0, 0 };
   double mean = 0;
   gsize n_repeat = 0;
@@ -475,25 +498,19 @@ cst_gamma_gamma_fit (const CstClvCustomer *customers,
     }
   mean /= n_repeat;
 
-  cst_optimize_options_init (&options);
   if (warm_start)
     {
       theta[0] = log (params->p);
       theta[1] = log (params->q);
       theta[2] = log (params->gamma);
-      options.max_iter = 200;
     }
   else
     {
       /* Start where the population mean pγ/(q − 1) equals the observed mean, with q = 2. */
       theta[1] = log (2.0);
       theta[2] = log (mean);
-      options.max_iter = 600;
-      cst_optimize_nelder_mead (gamma_gamma_objective, &data, theta, 3, &options, &result);
-      options.max_iter = 0;
     }
-  options.tol = 1e-9;
-  cst_optimize_bfgs (gamma_gamma_objective, TRUE, &data, theta, 3, &options, &result);
+  minimize_log_params (gamma_gamma_objective, &data, theta, 3, warm_start);
   params->p = exp (theta[0]);
   params->q = exp (theta[1]);
   params->gamma = exp (theta[2]);

@@ -164,6 +164,189 @@ step_row (CstStore      *store,
   return FALSE;
 }
 
+/* Steps a query for the newest run. Returns: %TRUE with the row ready to read (reset the
+ * statement afterwards); %FALSE, with the statement reset, when there is no row or on an error
+ * (then @error is set). */
+static gboolean
+step_first_row (CstStore      *store,
+                sqlite3_stmt  *stmt,
+                GError       **error)
+{
+  gboolean has_row;
+
+  if (!step_row (store, stmt, &has_row, error))
+    return FALSE;
+  if (!has_row)
+    sqlite3_reset (stmt);
+  return has_row;
+}
+
+/* A run made from a people run refers to it; one made from files alone stores NULL. */
+static void
+bind_identity_run (sqlite3_stmt *stmt,
+                   int           column,
+                   gint64        identity_run)
+{
+  if (identity_run > 0)
+    sqlite3_bind_int64 (stmt, column, identity_run);
+  else
+    sqlite3_bind_null (stmt, column);
+}
+
+/* Opens the saving transaction and prepares the run's INSERT @sql, whose first two parameters
+ * are always created_at and identity_run_id, and binds those. Returns: the statement, or %NULL
+ * with @error set and no transaction left open. */
+static sqlite3_stmt *
+begin_run_insert (CstStore    *store,
+                  const char  *sql,
+                  const char  *now,
+                  gint64       identity_run,
+                  GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!cst_store_begin (store, error))
+    return NULL;
+  stmt = cst_store_prepare (store, sql, error);
+  if (stmt == NULL)
+    {
+      cst_store_rollback (store);
+      return NULL;
+    }
+  sqlite3_bind_text (stmt, 1, now, -1, SQLITE_TRANSIENT);
+  bind_identity_run (stmt, 2, identity_run);
+  return stmt;
+}
+
+/* Steps the bound run INSERT; *id receives the new row's id. */
+static gboolean
+insert_run_row (CstStore      *store,
+                sqlite3_stmt  *stmt,
+                gint64        *id,
+                GError       **error)
+{
+  if (!cst_store_step_done (store, stmt, error))
+    return FALSE;
+  *id = sqlite3_last_insert_rowid (cst_store_get_db (store));
+  return TRUE;
+}
+
+/* Commits the saving transaction (rolling back when that fails) and only then hands the run
+ * its new id. */
+static gboolean
+commit_run (CstStore  *store,
+            gint64     id,
+            gint64    *run_id,
+            GError   **error)
+{
+  if (!cst_store_commit (store, error))
+    {
+      cst_store_rollback (store);
+      return FALSE;
+    }
+  *run_id = id;
+  return TRUE;
+}
+
+/* Per-person scores of a run, (run_id, person_id, value, flag) rows: a propensity's probability
+ * and band, a lookalike's similarity and seed mark. Call inside the saving transaction. */
+static gboolean
+insert_scores (CstStore      *store,
+               const char    *sql,
+               gint64         run_id,
+               const gint64  *person_ids,
+               const double  *values,
+               const guint8  *flags,
+               gsize          n,
+               GError       **error)
+{
+  sqlite3_stmt *stmt = cst_store_prepare (store, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    {
+      sqlite3_bind_int64 (stmt, 1, run_id);
+      sqlite3_bind_int64 (stmt, 2, person_ids[i]);
+      sqlite3_bind_double (stmt, 3, values[i]);
+      sqlite3_bind_int (stmt, 4, flags[i]);
+      if (!cst_store_step_done (store, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The rest of saving a propensity or lookalike run, after begin_run_insert() and the binding
+ * of its own columns: insert the run, then its scores (with @scores_sql), and commit. On
+ * success *run_id receives the new id; on failure the transaction is rolled back. */
+static gboolean
+finish_scored_run (CstStore      *store,
+                   sqlite3_stmt  *stmt,
+                   const char    *scores_sql,
+                   const gint64  *person_ids,
+                   const double  *values,
+                   const guint8  *flags,
+                   gsize          n,
+                   gint64        *run_id,
+                   GError       **error)
+{
+  gint64 id;
+
+  if (!insert_run_row (store, stmt, &id, error) ||
+      !insert_scores (store, scores_sql, id, person_ids, values, flags, n, error))
+    {
+      cst_store_rollback (store);
+      return FALSE;
+    }
+  return commit_run (store, id, run_id, error);
+}
+
+/* Reads back what insert_scores() wrote: @sql selects (person_id, value, flag) of run ?1. The
+ * out arrays are set only on success, each of *n entries (erased people have left the run). */
+static gboolean
+load_scores (CstStore      *store,
+             const char    *sql,
+             gint64         run_id,
+             gsize         *n,
+             gint64       **person_ids,
+             double       **values,
+             guint8       **flags,
+             GError       **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) doubles = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  sqlite3_stmt *stmt = cst_store_prepare (store, sql, error);
+  gboolean has_row;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, run_id);
+  for (;;)
+    {
+      gint64 person;
+      double value;
+      guint8 flag;
+
+      if (!step_row (store, stmt, &has_row, error))
+        return FALSE;
+      if (!has_row)
+        break;
+      person = sqlite3_column_int64 (stmt, 0);
+      value = sqlite3_column_double (stmt, 1);
+      flag = (guint8) sqlite3_column_int (stmt, 2);
+      g_array_append_val (ids, person);
+      g_array_append_val (doubles, value);
+      g_byte_array_append (bytes, &flag, 1);
+    }
+  sqlite3_reset (stmt);
+  *n = ids->len;
+  *person_ids = (gint64 *) g_array_free (g_steal_pointer (&ids), FALSE);
+  *values = (double *) g_array_free (g_steal_pointer (&doubles), FALSE);
+  *flags = g_byte_array_free (g_steal_pointer (&bytes), FALSE);
+  return TRUE;
+}
+
 /* Propensity ------------------------------------------------------------------------------ */
 
 gboolean
@@ -176,7 +359,6 @@ cst_store_save_propensity (CstStore          *store,
   g_autofree char *eval_json = NULL, *drivers_json = NULL, *warnings_json = NULL, *features_json = NULL;
   g_autofree char *now = cst_store_now_iso8601 ();
   sqlite3_stmt *stmt;
-  gint64 id;
 
   g_return_val_if_fail (store != NULL && run != NULL, FALSE);
 
@@ -210,22 +392,16 @@ cst_store_save_propensity (CstStore          *store,
   warnings_json = strv_to_json (run->warnings);
   features_json = strv_to_json (run->feature_names);
 
-  if (!cst_store_begin (store, error))
-    return FALSE;
-  stmt = cst_store_prepare (store,
-                            "INSERT INTO propensity_runs (created_at, identity_run_id, target, data_start, "
-                            "data_end, cutoff, horizon_days, gap_p90_days, model, low_threshold, "
-                            "high_threshold, auc, auc_logistic, auc_trees, lift_top10, base_rate, n_train, "
-                            "n_test, evaluation, drivers, warnings, features, seconds) VALUES (?1, ?2, ?3, "
-                            "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
-                            "?21, ?22, ?23)", error);
+  stmt = begin_run_insert (store,
+                           "INSERT INTO propensity_runs (created_at, identity_run_id, target, data_start, "
+                           "data_end, cutoff, horizon_days, gap_p90_days, model, low_threshold, "
+                           "high_threshold, auc, auc_logistic, auc_trees, lift_top10, base_rate, n_train, "
+                           "n_test, evaluation, drivers, warnings, features, seconds) VALUES (?1, ?2, ?3, "
+                           "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+                           "?21, ?22, ?23)",
+                           now, run->identity_run, error);
   if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_text (stmt, 1, now, -1, SQLITE_TRANSIENT);
-  if (run->identity_run > 0)
-    sqlite3_bind_int64 (stmt, 2, run->identity_run);
-  else
-    sqlite3_bind_null (stmt, 2);
+    return FALSE;
   sqlite3_bind_text (stmt, 3, cst_propensity_target_to_string (run->target), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, run->split.data_start);
   sqlite3_bind_int64 (stmt, 5, run->split.data_end);
@@ -247,32 +423,10 @@ cst_store_save_propensity (CstStore          *store,
   sqlite3_bind_text (stmt, 21, warnings_json, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 22, features_json, -1, SQLITE_TRANSIENT);
   sqlite3_bind_double (stmt, 23, run->seconds);
-  if (!cst_store_step_done (store, stmt, error))
-    goto fail;
-  id = sqlite3_last_insert_rowid (cst_store_get_db (store));
-
-  stmt = cst_store_prepare (store,
+  return finish_scored_run (store, stmt,
                             "INSERT INTO propensity_scores (run_id, person_id, probability, band) "
-                            "VALUES (?1, ?2, ?3, ?4)", error);
-  if (stmt == NULL)
-    goto fail;
-  for (gsize i = 0; i < run->n_people; i++)
-    {
-      sqlite3_bind_int64 (stmt, 1, id);
-      sqlite3_bind_int64 (stmt, 2, run->person_ids[i]);
-      sqlite3_bind_double (stmt, 3, run->probability[i]);
-      sqlite3_bind_int (stmt, 4, run->band[i]);
-      if (!cst_store_step_done (store, stmt, error))
-        goto fail;
-    }
-  if (!cst_store_commit (store, error))
-    goto fail;
-  run->id = id;
-  return TRUE;
-
-fail:
-  cst_store_rollback (store);
-  return FALSE;
+                            "VALUES (?1, ?2, ?3, ?4)",
+                            run->person_ids, run->probability, run->band, run->n_people, &run->id, error);
 }
 
 static CstClassifierKind
@@ -293,11 +447,7 @@ cst_store_load_latest_propensity (CstStore             *store,
   g_autoptr(CstPropensityRun) run = NULL;
   g_autoptr(JsonNode) eval = NULL;
   g_autoptr(JsonNode) drivers = NULL;
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GArray) probability = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GByteArray) band = g_byte_array_new ();
   sqlite3_stmt *stmt;
-  gboolean has_row;
 
   g_return_val_if_fail (store != NULL, NULL);
 
@@ -310,13 +460,8 @@ cst_store_load_latest_propensity (CstStore             *store,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, cst_propensity_target_to_string (target), -1, SQLITE_STATIC);
-  if (!step_row (store, stmt, &has_row, error))
+  if (!step_first_row (store, stmt, error))
     return NULL;
-  if (!has_row)
-    {
-      sqlite3_reset (stmt);
-      return NULL;
-    }
   run = g_new0 (CstPropensityRun, 1);
   run->target = target;
   run->id = sqlite3_column_int64 (stmt, 0);
@@ -370,34 +515,11 @@ cst_store_load_latest_propensity (CstStore             *store,
         }
     }
 
-  stmt = cst_store_prepare (store,
-                            "SELECT person_id, probability, band FROM propensity_scores WHERE run_id = ?1 "
-                            "ORDER BY person_id", error);
-  if (stmt == NULL)
+  if (!load_scores (store,
+                    "SELECT person_id, probability, band FROM propensity_scores WHERE run_id = ?1 "
+                    "ORDER BY person_id",
+                    run->id, &run->n_people, &run->person_ids, &run->probability, &run->band, error))
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, run->id);
-  for (;;)
-    {
-      gint64 person;
-      double p;
-      guint8 b;
-
-      if (!step_row (store, stmt, &has_row, error))
-        return NULL;
-      if (!has_row)
-        break;
-      person = sqlite3_column_int64 (stmt, 0);
-      p = sqlite3_column_double (stmt, 1);
-      b = (guint8) sqlite3_column_int (stmt, 2);
-      g_array_append_val (ids, person);
-      g_array_append_val (probability, p);
-      g_byte_array_append (band, &b, 1);
-    }
-  sqlite3_reset (stmt);
-  run->n_people = ids->len;
-  run->person_ids = (gint64 *) g_array_free (g_steal_pointer (&ids), FALSE);
-  run->probability = (double *) g_array_free (g_steal_pointer (&probability), FALSE);
-  run->band = g_byte_array_free (g_steal_pointer (&band), FALSE);
   return g_steal_pointer (&run);
 }
 
@@ -452,23 +574,17 @@ cst_store_save_clv (CstStore   *store,
   params_json = to_json (params);
   warnings_json = strv_to_json (run->warnings);
 
-  if (!cst_store_begin (store, error))
-    return FALSE;
-  stmt = cst_store_prepare (store,
-                            "INSERT INTO clv_runs (created_at, identity_run_id, data_end, horizon_weeks, "
-                            "months, monthly_discount, n_bootstrap, seed, r, alpha, a, b, bgnbd_ll, "
-                            "has_spend, p, q, gamma, gamma_gamma_ll, population_spend, n_customers, "
-                            "n_repeat, holdout_start, holdout_weeks, holdout, holdout_params, warnings, "
-                            "seconds_fit, seconds_bootstrap, seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                            "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
-                            "?24, ?25, ?26, ?27, ?28, ?29)", error);
+  stmt = begin_run_insert (store,
+                           "INSERT INTO clv_runs (created_at, identity_run_id, data_end, horizon_weeks, "
+                           "months, monthly_discount, n_bootstrap, seed, r, alpha, a, b, bgnbd_ll, "
+                           "has_spend, p, q, gamma, gamma_gamma_ll, population_spend, n_customers, "
+                           "n_repeat, holdout_start, holdout_weeks, holdout, holdout_params, warnings, "
+                           "seconds_fit, seconds_bootstrap, seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                           "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
+                           "?24, ?25, ?26, ?27, ?28, ?29)",
+                           now, run->identity_run, error);
   if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_text (stmt, 1, now, -1, SQLITE_TRANSIENT);
-  if (run->identity_run > 0)
-    sqlite3_bind_int64 (stmt, 2, run->identity_run);
-  else
-    sqlite3_bind_null (stmt, 2);
+    return FALSE;
   sqlite3_bind_int64 (stmt, 3, run->data_end);
   sqlite3_bind_double (stmt, 4, r->options.horizon_weeks);
   sqlite3_bind_int (stmt, 5, r->options.months);
@@ -496,9 +612,8 @@ cst_store_save_clv (CstStore   *store,
   sqlite3_bind_double (stmt, 27, r->seconds_fit);
   sqlite3_bind_double (stmt, 28, r->seconds_bootstrap);
   sqlite3_bind_double (stmt, 29, run->seconds);
-  if (!cst_store_step_done (store, stmt, error))
+  if (!insert_run_row (store, stmt, &id, error))
     goto fail;
-  id = sqlite3_last_insert_rowid (cst_store_get_db (store));
 
   stmt = cst_store_prepare (store,
                             "INSERT INTO clv_values (run_id, person_id, expected_purchases, "
@@ -525,10 +640,7 @@ cst_store_save_clv (CstStore   *store,
       if (!cst_store_step_done (store, stmt, error))
         goto fail;
     }
-  if (!cst_store_commit (store, error))
-    goto fail;
-  run->id = id;
-  return TRUE;
+  return commit_run (store, id, &run->id, error);
 
 fail:
   cst_store_rollback (store);
@@ -558,13 +670,8 @@ cst_store_load_latest_clv (CstStore  *store,
                             "seconds_bootstrap, seconds FROM clv_runs ORDER BY id DESC LIMIT 1", error);
   if (stmt == NULL)
     return NULL;
-  if (!step_row (store, stmt, &has_row, error))
+  if (!step_first_row (store, stmt, error))
     return NULL;
-  if (!has_row)
-    {
-      sqlite3_reset (stmt);
-      return NULL;
-    }
   run = g_new0 (CstClvRun, 1);
   r = run->result = g_new0 (CstClvResult, 1);
   run->id = sqlite3_column_int64 (stmt, 0);
@@ -681,7 +788,6 @@ cst_store_save_lookalike (CstStore         *store,
   g_autofree char *reach_json = NULL, *warnings_json = NULL;
   g_autofree char *now = cst_store_now_iso8601 ();
   sqlite3_stmt *stmt;
-  gint64 id;
 
   g_return_val_if_fail (store != NULL && run != NULL, FALSE);
 
@@ -691,19 +797,13 @@ cst_store_save_lookalike (CstStore         *store,
   reach_json = to_json (reach);
   warnings_json = strv_to_json (run->warnings);
 
-  if (!cst_store_begin (store, error))
-    return FALSE;
-  stmt = cst_store_prepare (store,
-                            "INSERT INTO lookalike_runs (created_at, identity_run_id, method, "
-                            "seed_description, n_seed, n_seed_unknown, auc, reach, warnings, seconds) "
-                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", error);
+  stmt = begin_run_insert (store,
+                           "INSERT INTO lookalike_runs (created_at, identity_run_id, method, "
+                           "seed_description, n_seed, n_seed_unknown, auc, reach, warnings, seconds) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                           now, run->identity_run, error);
   if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_text (stmt, 1, now, -1, SQLITE_TRANSIENT);
-  if (run->identity_run > 0)
-    sqlite3_bind_int64 (stmt, 2, run->identity_run);
-  else
-    sqlite3_bind_null (stmt, 2);
+    return FALSE;
   sqlite3_bind_text (stmt, 3, cst_lookalike_method_to_string (run->method), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, run->seed_description != NULL ? run->seed_description : "", -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 5, run->n_seed);
@@ -712,32 +812,10 @@ cst_store_save_lookalike (CstStore         *store,
   sqlite3_bind_text (stmt, 8, reach_json, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 9, warnings_json, -1, SQLITE_TRANSIENT);
   sqlite3_bind_double (stmt, 10, run->seconds);
-  if (!cst_store_step_done (store, stmt, error))
-    goto fail;
-  id = sqlite3_last_insert_rowid (cst_store_get_db (store));
-
-  stmt = cst_store_prepare (store,
+  return finish_scored_run (store, stmt,
                             "INSERT INTO lookalike_scores (run_id, person_id, similarity, is_seed) "
-                            "VALUES (?1, ?2, ?3, ?4)", error);
-  if (stmt == NULL)
-    goto fail;
-  for (gsize i = 0; i < run->n_people; i++)
-    {
-      sqlite3_bind_int64 (stmt, 1, id);
-      sqlite3_bind_int64 (stmt, 2, run->person_ids[i]);
-      sqlite3_bind_double (stmt, 3, run->similarity[i]);
-      sqlite3_bind_int (stmt, 4, run->is_seed[i]);
-      if (!cst_store_step_done (store, stmt, error))
-        goto fail;
-    }
-  if (!cst_store_commit (store, error))
-    goto fail;
-  run->id = id;
-  return TRUE;
-
-fail:
-  cst_store_rollback (store);
-  return FALSE;
+                            "VALUES (?1, ?2, ?3, ?4)",
+                            run->person_ids, run->similarity, run->is_seed, run->n_people, &run->id, error);
 }
 
 CstLookalikeRun *
@@ -746,12 +824,8 @@ cst_store_load_latest_lookalike (CstStore  *store,
 {
   g_autoptr(CstLookalikeRun) run = NULL;
   g_autoptr(JsonNode) reach = NULL;
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GArray) similarity = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GByteArray) is_seed = g_byte_array_new ();
   const char *method;
   sqlite3_stmt *stmt;
-  gboolean has_row;
 
   g_return_val_if_fail (store != NULL, NULL);
 
@@ -761,13 +835,8 @@ cst_store_load_latest_lookalike (CstStore  *store,
                             error);
   if (stmt == NULL)
     return NULL;
-  if (!step_row (store, stmt, &has_row, error))
+  if (!step_first_row (store, stmt, error))
     return NULL;
-  if (!has_row)
-    {
-      sqlite3_reset (stmt);
-      return NULL;
-    }
   run = g_new0 (CstLookalikeRun, 1);
   run->id = sqlite3_column_int64 (stmt, 0);
   run->identity_run = sqlite3_column_int64 (stmt, 1);
@@ -784,34 +853,11 @@ cst_store_load_latest_lookalike (CstStore  *store,
   sqlite3_reset (stmt);
   run->reach = read_curve (member_array (reach, "reach"));
 
-  stmt = cst_store_prepare (store,
-                            "SELECT person_id, similarity, is_seed FROM lookalike_scores WHERE run_id = ?1 "
-                            "ORDER BY person_id", error);
-  if (stmt == NULL)
+  if (!load_scores (store,
+                    "SELECT person_id, similarity, is_seed FROM lookalike_scores WHERE run_id = ?1 "
+                    "ORDER BY person_id",
+                    run->id, &run->n_people, &run->person_ids, &run->similarity, &run->is_seed, error))
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, run->id);
-  for (;;)
-    {
-      gint64 person;
-      double s;
-      guint8 seed;
-
-      if (!step_row (store, stmt, &has_row, error))
-        return NULL;
-      if (!has_row)
-        break;
-      person = sqlite3_column_int64 (stmt, 0);
-      s = sqlite3_column_double (stmt, 1);
-      seed = (guint8) sqlite3_column_int (stmt, 2);
-      g_array_append_val (ids, person);
-      g_array_append_val (similarity, s);
-      g_byte_array_append (is_seed, &seed, 1);
-    }
-  sqlite3_reset (stmt);
-  run->n_people = ids->len;
-  run->person_ids = (gint64 *) g_array_free (g_steal_pointer (&ids), FALSE);
-  run->similarity = (double *) g_array_free (g_steal_pointer (&similarity), FALSE);
-  run->is_seed = g_byte_array_free (g_steal_pointer (&is_seed), FALSE);
   return g_steal_pointer (&run);
 }
 
