@@ -13,13 +13,6 @@
 /* constellate-cli export and erase (issue 8). Both refuse to create a project: a typing
  * mistake in --project must not leave an empty project behind. */
 
-static int
-usage_error (const char *message)
-{
-  fprintf (stderr, "%s: %s\n", g_get_prgname (), message);
-  return 2;
-}
-
 static CstStore *
 open_existing (const char  *project,
                GError     **error)
@@ -57,7 +50,6 @@ int
 cst_cli_export (int    argc,
                 char **argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(CstStore) store = NULL;
   g_autoptr(CstAudience) audience = NULL;
@@ -87,37 +79,35 @@ cst_cli_export (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (NULL);
-  g_option_context_set_summary (context, _("Export a segment of the newest run as an audience. People who refused "
-                                           "consent are left out; a seeded holdout group is held back from every export "
-                                           "of the same audience."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!cst_cli_parse_options (context, &argc, &argv))
+  if (!cst_cli_parse_command (_("Export a segment of the newest run as an audience. People who refused "
+                                 "consent are left out; a seeded holdout group is held back from every export "
+                                 "of the same audience."),
+                              entries, &argc, &argv))
     return 2;
   if (project == NULL || segment == NULL || format == NULL || out == NULL)
-    return usage_error (_("--project, --segment, --format and --out are required"));
+    return cst_cli_usage_error (_("--project, --segment, --format and --out are required"));
 
   cst_export_options_init (&options);
   if (!cst_export_format_from_string (format, &options.format))
-    return usage_error (_("--format must be csv, xlsx or hashed"));
+    return cst_cli_usage_error (_("--format must be csv, xlsx or hashed"));
   if (platform != NULL && !cst_hashed_platform_from_string (platform, &options.platform))
-    return usage_error (_("--platform must be google or meta"));
+    return cst_cli_usage_error (_("--platform must be google or meta"));
   if (columns != NULL && !parse_columns (columns, &options))
-    return usage_error (_("--columns lists unknown columns"));
+    return cst_cli_usage_error (_("--columns lists unknown columns"));
   if (holdout != NULL)
     {
       char *end = NULL;
 
       options.holdout_share = g_ascii_strtod (holdout, &end);
       if (end == holdout || *end != '\0' || !(options.holdout_share >= 0 && options.holdout_share <= 0.9))
-        return usage_error (_("--holdout must be a share between 0 and 0.9"));
+        return cst_cli_usage_error (_("--holdout must be a share between 0 and 0.9"));
     }
   if (seed != NULL)
     {
       guint64 value;
 
       if (!g_ascii_string_to_unsigned (seed, 10, 0, G_MAXUINT32, &value, NULL))
-        return usage_error (_("--seed must be a whole number between 0 and 4294967295"));
+        return cst_cli_usage_error (_("--seed must be a whole number between 0 and 4294967295"));
       options.has_seed = TRUE;
       options.seed = (guint32) value;
     }
@@ -137,40 +127,23 @@ cst_cli_export (int    argc,
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "segment");
-      json_builder_add_string_value (builder, cst_audience_get_name (audience));
-      json_builder_set_member_name (builder, "format");
-      json_builder_add_string_value (builder, format);
-      json_builder_set_member_name (builder, "out");
-      json_builder_add_string_value (builder, out);
-      json_builder_set_member_name (builder, "audience_id");
-      json_builder_add_int_value (builder, summary.audience_id);
-      json_builder_set_member_name (builder, "candidates");
-      json_builder_add_int_value (builder, (gint64) summary.n_candidates);
-      json_builder_set_member_name (builder, "no_consent");
-      json_builder_add_int_value (builder, (gint64) summary.n_no_consent);
-      json_builder_set_member_name (builder, "filtered");
-      json_builder_add_int_value (builder, (gint64) summary.n_filtered);
-      json_builder_set_member_name (builder, "eligible");
-      json_builder_add_int_value (builder, (gint64) summary.n_eligible);
-      json_builder_set_member_name (builder, "held");
-      json_builder_add_int_value (builder, (gint64) summary.n_held);
-      json_builder_set_member_name (builder, "written");
-      json_builder_add_int_value (builder, (gint64) summary.n_written);
-      json_builder_set_member_name (builder, "no_identifier");
-      json_builder_add_int_value (builder, (gint64) summary.n_no_identifier);
-      json_builder_set_member_name (builder, "dropped_sensitive_columns");
-      json_builder_add_int_value (builder, (gint64) summary.n_dropped_columns);
-      json_builder_set_member_name (builder, "holdout_share");
-      json_builder_add_double_value (builder, summary.holdout_share);
-      json_builder_set_member_name (builder, "seed");
-      json_builder_add_int_value (builder, summary.seed);
-      json_builder_set_member_name (builder, "holdout_reused");
-      json_builder_add_boolean_value (builder, summary.holdout_reused);
-      json_builder_set_member_name (builder, "bytes");
-      json_builder_add_int_value (builder, (gint64) summary.bytes);
-      json_builder_set_member_name (builder, "seconds");
-      json_builder_add_double_value (builder, summary.seconds);
+      cst_cli_json_add_string (builder, "segment", cst_audience_get_name (audience));
+      cst_cli_json_add_string (builder, "format", format);
+      cst_cli_json_add_string (builder, "out", out);
+      cst_cli_json_add_int (builder, "audience_id", summary.audience_id);
+      cst_cli_json_add_int (builder, "candidates", (gint64) summary.n_candidates);
+      cst_cli_json_add_int (builder, "no_consent", (gint64) summary.n_no_consent);
+      cst_cli_json_add_int (builder, "filtered", (gint64) summary.n_filtered);
+      cst_cli_json_add_int (builder, "eligible", (gint64) summary.n_eligible);
+      cst_cli_json_add_int (builder, "held", (gint64) summary.n_held);
+      cst_cli_json_add_int (builder, "written", (gint64) summary.n_written);
+      cst_cli_json_add_int (builder, "no_identifier", (gint64) summary.n_no_identifier);
+      cst_cli_json_add_int (builder, "dropped_sensitive_columns", (gint64) summary.n_dropped_columns);
+      cst_cli_json_add_double (builder, "holdout_share", summary.holdout_share);
+      cst_cli_json_add_int (builder, "seed", summary.seed);
+      cst_cli_json_add_boolean (builder, "holdout_reused", summary.holdout_reused);
+      cst_cli_json_add_int (builder, "bytes", (gint64) summary.bytes);
+      cst_cli_json_add_double (builder, "seconds", summary.seconds);
       json_builder_end_object (builder);
       cst_cli_print_json (builder);
     }
@@ -208,12 +181,9 @@ print_erase_preview (CstStore   *store,
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "dry_run");
-      json_builder_add_boolean_value (builder, TRUE);
-      json_builder_set_member_name (builder, "people");
-      json_builder_add_int_value (builder, ids->len);
-      json_builder_set_member_name (builder, "records");
-      json_builder_add_int_value (builder, total);
+      cst_cli_json_add_boolean (builder, "dry_run", TRUE);
+      cst_cli_json_add_int (builder, "people", ids->len);
+      cst_cli_json_add_int (builder, "records", total);
       json_builder_set_member_name (builder, "sources");
       json_builder_begin_array (builder);
       for (guint i = 0; i < counts->len; i++)
@@ -221,12 +191,9 @@ print_erase_preview (CstStore   *store,
           const CstPersonRecordCount *count = &g_array_index (counts, CstPersonRecordCount, i);
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "id");
-          json_builder_add_int_value (builder, count->source_id);
-          json_builder_set_member_name (builder, "name");
-          json_builder_add_string_value (builder, count->source_name);
-          json_builder_set_member_name (builder, "records");
-          json_builder_add_int_value (builder, count->n_records);
+          cst_cli_json_add_int (builder, "id", count->source_id);
+          cst_cli_json_add_string (builder, "name", count->source_name);
+          cst_cli_json_add_int (builder, "records", count->n_records);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -235,7 +202,16 @@ print_erase_preview (CstStore   *store,
     }
   else
     {
-      printf (_("Would erase %u profile(s) and %" G_GINT64_FORMAT " record(s):\n"), ids->len, total);
+      {
+        g_autofree char *records = g_strdup_printf ("%" G_GINT64_FORMAT, total);
+        g_autofree char *people = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u person", "%u people", ids->len),
+                                                   ids->len);
+
+        /* Translators: "Would erase 1 person and 46 records:" (%s are the two counts) */
+        printf (g_dngettext (GETTEXT_PACKAGE, "Would erase %s and %s record:\n", "Would erase %s and %s records:\n",
+                             (gulong) total),
+                people, records);
+      }
       for (guint i = 0; i < counts->len; i++)
         {
           const CstPersonRecordCount *count = &g_array_index (counts, CstPersonRecordCount, i);
@@ -250,7 +226,6 @@ int
 cst_cli_erase (int    argc,
                char **argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(CstStore) store = NULL;
   g_autoptr(GTimer) timer = NULL;
@@ -270,19 +245,17 @@ cst_cli_erase (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (NULL);
-  g_option_context_set_summary (context, _("Erase a person from a project: every record, raw row, link, assignment and "
-                                           "score, in one transaction, with freed bytes overwritten. An audit entry keeps "
-                                           "only the internal number and the time."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!cst_cli_parse_options (context, &argc, &argv))
+  if (!cst_cli_parse_command (_("Erase a person from a project: every record, raw row, link, assignment and "
+                                 "score, in one transaction, with freed bytes overwritten. An audit entry keeps "
+                                 "only the internal number and the time."),
+                              entries, &argc, &argv))
     return 2;
   if (project == NULL || (email == NULL) == (person == NULL))
-    return usage_error (_("--project and exactly one of --email or --person are required"));
+    return cst_cli_usage_error (_("--project and exactly one of --email or --person are required"));
   if (person != NULL && !g_ascii_string_to_signed (person, 10, 1, G_MAXINT64, &person_id, NULL))
-    return usage_error (_("--person must be a person number"));
+    return cst_cli_usage_error (_("--person must be a person number"));
   if (email != NULL && *g_strstrip (email) == '\0')
-    return usage_error (_("--email must not be empty"));
+    return cst_cli_usage_error (_("--email must not be empty"));
 
   timer = g_timer_new ();
   store = open_existing (project, &error);
@@ -296,22 +269,23 @@ cst_cli_erase (int    argc,
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "audit_id");
-      json_builder_add_int_value (builder, result.audit_id);
-      json_builder_set_member_name (builder, "people");
-      json_builder_add_int_value (builder, result.n_people);
-      json_builder_set_member_name (builder, "records");
-      json_builder_add_int_value (builder, result.n_records);
-      json_builder_set_member_name (builder, "raw_rows");
-      json_builder_add_int_value (builder, result.n_raw_rows);
-      json_builder_set_member_name (builder, "seconds");
-      json_builder_add_double_value (builder, g_timer_elapsed (timer, NULL));
+      cst_cli_json_add_int (builder, "audit_id", result.audit_id);
+      cst_cli_json_add_int (builder, "people", result.n_people);
+      cst_cli_json_add_int (builder, "records", result.n_records);
+      cst_cli_json_add_int (builder, "raw_rows", result.n_raw_rows);
+      cst_cli_json_add_double (builder, "seconds", g_timer_elapsed (timer, NULL));
       json_builder_end_object (builder);
       cst_cli_print_json (builder);
     }
   else
-    printf (_("Erased %" G_GINT64_FORMAT " profile(s), %" G_GINT64_FORMAT " record(s) and %" G_GINT64_FORMAT
-              " raw row(s); audit entry %" G_GINT64_FORMAT "\n"),
-            result.n_people, result.n_records, result.n_raw_rows, result.audit_id);
+    {
+      g_autofree char *people = g_strdup_printf ("%" G_GINT64_FORMAT, result.n_people);
+      g_autofree char *records = g_strdup_printf ("%" G_GINT64_FORMAT, result.n_records);
+      g_autofree char *raw = g_strdup_printf ("%" G_GINT64_FORMAT, result.n_raw_rows);
+      g_autofree char *audit = g_strdup_printf ("%" G_GINT64_FORMAT, result.audit_id);
+
+      /* Translators: the counts of people, records and raw rows erased, then the audit entry's number */
+      printf (_("Erased people: %s, records: %s, raw rows: %s; audit entry %s\n"), people, records, raw, audit);
+    }
   return 0;
 }

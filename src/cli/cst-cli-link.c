@@ -287,9 +287,13 @@ cst_cli_link (int    argc,
   if (json)
     print_json (data, result, &options);
   else
-    printf (_("%u records → %u people (%" G_GUINT64_FORMAT " candidate pairs, %" G_GUINT64_FORMAT
-              " linked, %u people to review)\n"),
-            result->n_records, result->n_people, result->n_candidates, result->n_matched,
-            result->n_flagged);
+    {
+      /* Numbers as text: a G_GUINT64_FORMAT inside the message would cut it for xgettext. */
+      g_autofree char *candidates = g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64) result->n_candidates);
+      g_autofree char *matched = g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64) result->n_matched);
+
+      printf (_("%u records → %u people (%s candidate pairs, %s linked, %u people to review)\n"),
+              result->n_records, result->n_people, candidates, matched, result->n_flagged);
+    }
   return 0;
 }

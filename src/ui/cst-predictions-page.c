@@ -1126,7 +1126,9 @@ show_clv (CstPredictionsPage *self)
       const CstClvValue *v = &result->values[order[k]];
       gint64 id = run->person_ids[order[k]];
       const char *email, *name;
-      g_autofree char *fallback = g_strdup_printf (_("Person %" G_GINT64_FORMAT), id);
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+      /* Translators: a person without name or email; %s is their internal number */
+      g_autofree char *fallback = g_strdup_printf (_("Person %s"), number);
       g_autofree char *outlook = g_strdup_printf (_("%.1f purchases expected · %.0f %% likely still a customer"),
                                                   v->expected_purchases, 100.0 * v->p_alive);
       g_autofree char *subtitle = NULL;

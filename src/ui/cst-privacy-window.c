@@ -675,7 +675,9 @@ update_audit (CstPrivacyWindow *self,
       g_autoptr(GDateTime) utc = g_date_time_new_from_iso8601 (entry->erased_at, NULL);
       g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_local (utc) : NULL;
       g_autofree char *time = local != NULL ? g_date_time_format (local, "%x %X") : g_strdup (entry->erased_at);
-      g_autofree char *title = g_strdup_printf (_("Erasure %" G_GINT64_FORMAT), entry->audit_id);
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, entry->audit_id);
+      /* Translators: an entry of the erasure log; %s is its number */
+      g_autofree char *title = g_strdup_printf (_("Erasure %s"), number);
       g_autofree char *records = format_count (entry->n_records);
       g_autofree char *raw = format_count (entry->n_raw_rows);
       g_autofree char *removed = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s record", "%s records",
@@ -1027,7 +1029,9 @@ search_done_cb (GObject      *source,
     {
       const FoundPerson *person = &g_array_index (self->found, FoundPerson, i);
       GtkWidget *row = adw_action_row_new ();
-      g_autofree char *title = g_strdup_printf (_("Person %" G_GINT64_FORMAT), person->person_id);
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, person->person_id);
+      /* Translators: a person found for erasure; %s is their internal number */
+      g_autofree char *title = g_strdup_printf (_("Person %s"), number);
       g_autofree char *orders = format_count (person->orders);
       g_autofree char *subtitle =
         g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %s · %s order, %'.2f spent",

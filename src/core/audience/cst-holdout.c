@@ -224,9 +224,11 @@ cst_holdout_measure_csv (CstStore    *store,
 
       if (flag < 0)
         {
+          g_autofree char *line_text = g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64) line);
+
           g_set_error (error, CST_AUDIENCE_ERROR, CST_AUDIENCE_ERROR_INVALID,
-                       _("“%s”, line %" G_GUINT64_FORMAT ", column “converted”: “%s” is not yes or no"),
-                       display, line, cst_csv_reader_get_field (reader, col_converted));
+                       _("“%s”, line %s, column “converted”: “%s” is not yes or no"),
+                       display, line_text, cst_csv_reader_get_field (reader, col_converted));
           return FALSE;
         }
       g_array_set_size (ids, 0);
@@ -236,9 +238,11 @@ cst_holdout_measure_csv (CstStore    *store,
 
           if (!g_ascii_string_to_signed (cst_csv_reader_get_field (reader, col_person), 10, 1, G_MAXINT64, &id, NULL))
             {
+              g_autofree char *line_text = g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64) line);
+
               g_set_error (error, CST_AUDIENCE_ERROR, CST_AUDIENCE_ERROR_INVALID,
-                           _("“%s”, line %" G_GUINT64_FORMAT ", column “person_id”: “%s” is not a person number"),
-                           display, line, cst_csv_reader_get_field (reader, col_person));
+                           _("“%s”, line %s, column “person_id”: “%s” is not a person number"),
+                           display, line_text, cst_csv_reader_get_field (reader, col_person));
               return FALSE;
             }
           g_array_append_val (ids, id);

@@ -1334,12 +1334,16 @@ cst_link_run (CstLinkData           *data,
           Blocking *b = &g_array_index (blockings, Blocking, i);
           g_string_append_printf (detail, "%s%s: %" G_GUINT64_FORMAT, i > 0 ? ", " : "", b->name, b->n_pairs);
         }
-      g_set_error (error, CST_LINK_ERROR, CST_LINK_ERROR_TOO_MANY_COMPARISONS,
-                   _("Matching would compare %" G_GUINT64_FORMAT " pairs of records, more than the "
-                     "limit of %" G_GUINT64_FORMAT " (%s). Values shared by very many records (a "
-                     "placeholder email, one postcode for everybody) make blocks too large; clean "
-                     "them or raise the limit."),
-                   result->n_estimated, options->max_comparisons, detail->str);
+      {
+        g_autofree char *estimated = g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64) result->n_estimated);
+        g_autofree char *limit = g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64) options->max_comparisons);
+
+        g_set_error (error, CST_LINK_ERROR, CST_LINK_ERROR_TOO_MANY_COMPARISONS,
+                     _("Matching would compare %s pairs of records, more than the limit of %s (%s). "
+                       "Values shared by very many records (a placeholder email, one postcode for "
+                       "everybody) make blocks too large; clean them or raise the limit."),
+                     estimated, limit, detail->str);
+      }
       return NULL;
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))

@@ -351,10 +351,10 @@ cst_propensity_driver_text (const char *feature,
     }
   {
     g_autofree char *label = cst_feature_dup_label (feature);
-    g_autofree char *lower = g_utf8_strdown (label, -1);
 
-    /* Translators: %s is a feature such as "orders", lower case */
-    return g_strdup_printf (direction >= 0 ? _("a higher %s") : _("a lower %s"), lower);
+    /* The label as it is written (lower-casing it would break German nouns). */
+    /* Translators: %s is a feature's name as the app shows it, such as "Orders" */
+    return g_strdup_printf (direction >= 0 ? _("higher values of “%s”") : _("lower values of “%s”"), label);
   }
 }
 

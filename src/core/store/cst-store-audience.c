@@ -25,6 +25,24 @@ step_rows_done (CstStore      *self,
   return TRUE;
 }
 
+/* Steps a query that gives at most one row. Returns: SQLITE_ROW with the row ready to read
+ * (reset the statement afterwards); otherwise the statement is reset, and for any code but
+ * SQLITE_DONE (no row) @error is set. */
+static int
+step_single_row (CstStore      *self,
+                 sqlite3_stmt  *stmt,
+                 GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    return rc;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    cst_store_set_sqlite_error (self, rc, error);
+  return rc;
+}
+
 /* Cancellation inside long statements (a VACUUM, a closure over a million records): SQLite
  * asks every few thousand virtual-machine steps and stops the statement with SQLITE_INTERRUPT. */
 static int
@@ -114,7 +132,6 @@ cst_store_audience_find_segment (CstStore    *self,
   sqlite3_stmt *stmt;
   guint64 index = 0;
   gboolean by_index;
-  gboolean found = FALSE;
   int rc;
 
   g_return_val_if_fail (id_or_name != NULL, FALSE);
@@ -128,24 +145,22 @@ cst_store_audience_find_segment (CstStore    *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, by_index ? (gint64) index : -1);
   sqlite3_bind_text (stmt, 2, id_or_name, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
+  rc = step_single_row (self, stmt, error);
   if (rc == SQLITE_ROW)
     {
       *run_id = sqlite3_column_int64 (stmt, 0);
       *segment = (guint) sqlite3_column_int (stmt, 1);
-      found = TRUE;
+      sqlite3_reset (stmt);
+      return TRUE;
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return cst_store_set_sqlite_error (self, rc, error);
-  if (!found)
+  if (rc == SQLITE_DONE)
     {
       g_autofree char *display = g_filename_display_name (cst_store_get_path (self));
 
       g_set_error (error, CST_STORE_ERROR, CST_STORE_ERROR_QUERY,
                    _("The newest segmentation of “%s” has no segment “%s”"), display, id_or_name);
     }
-  return found;
+  return FALSE;
 }
 
 gboolean
@@ -229,24 +244,17 @@ cst_store_audience_lookup (CstStore    *self,
                            GError     **error)
 {
   sqlite3_stmt *stmt = cst_store_prepare (self, "SELECT id, seed, holdout_share FROM audiences WHERE key = ?1", error);
-  gboolean found = FALSE;
-  int rc;
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      *audience_id = sqlite3_column_int64 (stmt, 0);
-      *seed = (guint32) sqlite3_column_int64 (stmt, 1);
-      *holdout_share = sqlite3_column_double (stmt, 2);
-      found = TRUE;
-    }
+  if (step_single_row (self, stmt, error) != SQLITE_ROW)
+    return FALSE;
+  *audience_id = sqlite3_column_int64 (stmt, 0);
+  *seed = (guint32) sqlite3_column_int64 (stmt, 1);
+  *holdout_share = sqlite3_column_double (stmt, 2);
   sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    cst_store_set_sqlite_error (self, rc, error);
-  return found;
+  return TRUE;
 }
 
 gboolean
@@ -1009,18 +1017,16 @@ cst_store_audience_describe_segment (CstStore    *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, run_id);
   sqlite3_bind_int (stmt, 2, (int) segment);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
+  rc = step_single_row (self, stmt, error);
+  if (rc == SQLITE_DONE)
     {
-      sqlite3_reset (stmt);
-      if (rc == SQLITE_DONE)
-        {
-          g_set_error (error, CST_STORE_ERROR, CST_STORE_ERROR_QUERY,
-                       _("The segmentation run %" G_GINT64_FORMAT " has no segment %u"), run_id, segment);
-          return FALSE;
-        }
-      return cst_store_set_sqlite_error (self, rc, error);
+      g_autofree char *run = g_strdup_printf ("%" G_GINT64_FORMAT, run_id);
+
+      g_set_error (error, CST_STORE_ERROR, CST_STORE_ERROR_QUERY,
+                   _("The segmentation run %s has no segment %u"), run, segment);
     }
+  if (rc != SQLITE_ROW)
+    return FALSE;
   *name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   *size = sqlite3_column_int64 (stmt, 1);
   for (int i = 2; i <= 4; i++)
@@ -1047,20 +1053,22 @@ cst_store_audience_dup_source_columns (CstStore    *self,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, source_id);
-  rc = sqlite3_step (stmt);
+  rc = step_single_row (self, stmt, error);
   /* The importer stores the header joined by the unit separator (cst_store_add_source()). */
   if (rc == SQLITE_ROW)
     {
       const char *header = (const char *) sqlite3_column_text (stmt, 0);
 
       columns = header != NULL && *header != '\0' ? g_strsplit (header, "\x1f", -1) : g_new0 (char *, 1);
+      sqlite3_reset (stmt);
     }
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_DONE)
-    g_set_error (error, CST_STORE_ERROR, CST_STORE_ERROR_QUERY,
-                 _("The project has no imported file number %" G_GINT64_FORMAT), source_id);
-  else if (rc != SQLITE_ROW)
-    cst_store_set_sqlite_error (self, rc, error);
+  else if (rc == SQLITE_DONE)
+    {
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, source_id);
+
+      g_set_error (error, CST_STORE_ERROR, CST_STORE_ERROR_QUERY,
+                   _("The project has no imported file number %s"), number);
+    }
   return columns;
 }
 
