@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "cst-chart-util.h"
 #include "cst-audience-dialog.h"
 #include "cst-job-bar.h"
 #include "audience/cst-holdout.h"
@@ -116,12 +117,6 @@ struct _CstAudienceDialog
 G_DEFINE_FINAL_TYPE (CstAudienceDialog, cst_audience_dialog, ADW_TYPE_WINDOW)
 
 static void schedule_preview (CstAudienceDialog *self);
-
-static char *
-format_count (gsize n)
-{
-  return g_strdup_printf ("%'zu", n);
-}
 
 static void
 task_data_free (gpointer data)
@@ -391,7 +386,7 @@ load_done_cb (GObject      *source,
       self->name = g_strdup (loaded->source_name);
       adw_window_title_set_subtitle (self->window_title, self->name);
     }
-  size = format_count (loaded->source_size);
+  size = cst_chart_format_count (loaded->source_size);
   subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %s person", "%s · %s people", loaded->source_size),
                               self->name, size);
   adw_action_row_set_subtitle (self->source_row, subtitle);
@@ -479,8 +474,8 @@ update_sample_size (CstAudienceDialog *self)
     text = g_strdup (_("The baseline and the lift together exceed 100 %."));
   else
     {
-      g_autofree char *total = format_count (size.n_total);
-      g_autofree char *held = format_count (size.n_holdout);
+      g_autofree char *total = cst_chart_format_count (size.n_total);
+      g_autofree char *held = cst_chart_format_count (size.n_holdout);
       g_autofree char *points = format_percent (lift * 100.0);
       g_autofree char *base_text = format_percent (baseline * 100.0);
 
@@ -491,7 +486,7 @@ update_sample_size (CstAudienceDialog *self)
                               points, base_text, total, held);
       if (self->have_preview && self->preview.n_eligible < size.n_total)
         {
-          g_autofree char *have = format_count (self->preview.n_eligible);
+          g_autofree char *have = cst_chart_format_count (self->preview.n_eligible);
           g_autofree char *warned = g_strdup_printf (_("%s This audience has only %s: a smaller lift will go "
                                                        "unnoticed; test a bigger lift or a larger audience."),
                                                      text, have);
@@ -513,7 +508,7 @@ static void
 set_count (GtkLabel *label,
            gsize     n)
 {
-  g_autofree char *text = format_count (n);
+  g_autofree char *text = cst_chart_format_count (n);
 
   gtk_label_set_label (label, text);
 }
@@ -708,9 +703,9 @@ export_done_cb (GObject      *source,
 
   self->export_summary = *summary;
   self->have_export = TRUE;
-  written = format_count (summary->n_written);
-  held = format_count (summary->n_held);
-  left = format_count (summary->n_no_consent);
+  written = cst_chart_format_count (summary->n_written);
+  held = cst_chart_format_count (summary->n_held);
+  left = cst_chart_format_count (summary->n_no_consent);
   description = g_string_new (NULL);
   g_string_append_printf (description, g_dngettext (GETTEXT_PACKAGE, "%s person written", "%s people written",
                                                     summary->n_written), written);
@@ -720,7 +715,7 @@ export_done_cb (GObject      *source,
                                                     ", %s left out: no consent", summary->n_no_consent), left);
   if (summary->n_filtered > 0)
     {
-      g_autofree char *filtered = format_count (summary->n_filtered);
+      g_autofree char *filtered = cst_chart_format_count (summary->n_filtered);
 
       g_string_append_printf (description, g_dngettext (GETTEXT_PACKAGE, ", %s left out by the rules",
                                                         ", %s left out by the rules", summary->n_filtered), filtered);
@@ -728,7 +723,7 @@ export_done_cb (GObject      *source,
   g_string_append (description, ".");
   if (summary->n_no_identifier > 0)
     {
-      g_autofree char *missing = format_count (summary->n_no_identifier);
+      g_autofree char *missing = cst_chart_format_count (summary->n_no_identifier);
 
       g_string_append_printf (description, g_dngettext (GETTEXT_PACKAGE, " %s person had neither email nor phone.",
                                                         " %s people had neither email nor phone.",

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cst-chart-util.h"
 #include "cst-people-page.h"
 #include "identity/cst-identity.h"
 #include "jobs/cst-job.h"
@@ -197,12 +198,6 @@ answered_free (gpointer pointer)
 
   g_clear_pointer (&answered->item, cst_linkage_review_item_free);
   g_free (answered);
-}
-
-static char *
-format_count (gint64 n)
-{
-  return g_strdup_printf ("%'" G_GINT64_FORMAT, n);
 }
 
 static char *
@@ -450,7 +445,7 @@ update_curve (CstPeoplePage *self)
     {
       g_autofree char *precision = format_percent (point->precision);
       g_autofree char *recall = format_percent (point->recall);
-      g_autofree char *merges = format_count (point->n_merges);
+      g_autofree char *merges = cst_chart_format_count (point->n_merges);
       g_autofree char *merge_text =
         g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s pair joined", "%s pairs joined", point->n_merges),
                          merges);
@@ -584,7 +579,7 @@ show_item (CstPeoplePage *self)
 
   if (self->review != NULL && self->review->len > 0)
     {
-      g_autofree char *count = format_count (self->review->len);
+      g_autofree char *count = cst_chart_format_count (self->review->len);
 
       /* TRANSLATORS: the section's title with the number of pairs waiting */
       title = g_strdup_printf (_("To Review (%s)"), count);
@@ -602,8 +597,8 @@ show_item (CstPeoplePage *self)
     }
 
   {
-    g_autofree char *position = format_count (answered + 1);
-    g_autofree char *total = format_count (answered + self->review->len);
+    g_autofree char *position = cst_chart_format_count (answered + 1);
+    g_autofree char *total = cst_chart_format_count (answered + self->review->len);
     g_autofree char *text = g_strdup_printf (_("Pair %s of %s"), position, total);
     g_autofree char *percent = format_percent (item->probability);
     g_autofree char *probability = g_strdup_printf (_("Match probability %s"), percent);
@@ -660,7 +655,7 @@ create_person_row (const CstLinkagePerson *person)
 {
   GtkWidget *row = adw_action_row_new ();
   g_autoptr(GString) name = g_string_new (NULL);
-  g_autofree char *count = format_count (person->n_records);
+  g_autofree char *count = cst_chart_format_count (person->n_records);
   g_autofree char *records = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s record", "%s records",
                                                            person->n_records), count);
   GtkWidget *records_label = gtk_label_new (records);
@@ -808,7 +803,7 @@ show_records (CstPeoplePage *self)
           existing = g_hash_table_lookup (rows, key);
           if (existing != NULL)
             {
-              g_autofree char *count = format_count (++existing->count);
+              g_autofree char *count = cst_chart_format_count (++existing->count);
               g_autofree char *text = g_strdup_printf (_("× %s"), count);
               g_autofree char *tooltip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s record written alike",
                                                                        "%s records written alike", existing->count),
@@ -839,7 +834,7 @@ show_records (CstPeoplePage *self)
           adw_expander_row_add_row (ADW_EXPANDER_ROW (more), existing->row);
         }
 
-      n_text = format_count (n_in_source);
+      n_text = cst_chart_format_count (n_in_source);
       {
         g_autofree char *description =
           g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s record", "%s records", n_in_source), n_text);
@@ -893,8 +888,8 @@ show_loaded (CstPeoplePage *self,
   self->people = g_steal_pointer (&result->people);
   self->review_total = self->review->len;
 
-  records = format_count (self->summary.n_records);
-  people = format_count (self->summary.n_people);
+  records = cst_chart_format_count (self->summary.n_records);
+  people = cst_chart_format_count (self->summary.n_people);
   records_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s record", "%s records", self->summary.n_records),
                                   records);
   people_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s person", "%s people", self->summary.n_people),
@@ -906,7 +901,7 @@ show_loaded (CstPeoplePage *self,
   for (guint i = 0; self->summary.overlaps != NULL && i < MIN (self->summary.overlaps->len, MAX_OVERLAPS); i++)
     {
       const CstLinkageOverlap *overlap = &g_array_index (self->summary.overlaps, CstLinkageOverlap, i);
-      g_autofree char *n = format_count (overlap->n_people);
+      g_autofree char *n = cst_chart_format_count (overlap->n_people);
 
       if (overlaps->len > 0)
         g_string_append (overlaps, "\n");
@@ -921,7 +916,7 @@ show_loaded (CstPeoplePage *self,
 
   if (self->summary.n_flagged > 0)
     {
-      g_autofree char *n = format_count (self->summary.n_flagged);
+      g_autofree char *n = cst_chart_format_count (self->summary.n_flagged);
       g_autofree char *text =
         g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                       "%s person may join records of different people: look for “Check” under People",
@@ -1374,7 +1369,7 @@ split_action (GtkWidget  *widget,
       g_array_append_val (ids, record->record_id);
       if (ids->len > 1)
         {
-          g_autofree char *count = format_count (ids->len);
+          g_autofree char *count = cst_chart_format_count (ids->len);
           g_autofree char *with_count =
             g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %s record", "%s · %s records", ids->len),
                              subtitle, count);
@@ -1441,7 +1436,7 @@ person_selected_cb (CstPeoplePage *self,
   person = &g_array_index (self->people, CstLinkagePerson, index);
   self->person_id = person->person_id;
   person_name (person, name);
-  count = format_count (person->n_records);
+  count = cst_chart_format_count (person->n_records);
   /* The address only when the title is not already the address. */
   if (person->email != NULL && *person->email != '\0' && g_strcmp0 (person->email, name->str) != 0)
     subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %s record", "%s · %s records",

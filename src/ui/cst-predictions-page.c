@@ -197,12 +197,6 @@ loaded_free (gpointer data)
 }
 
 static char *
-format_count (gsize n)
-{
-  return g_strdup_printf ("%'zu", n);
-}
-
-static char *
 format_day (gint64 time)
 {
   g_autoptr(GDateTime) date = g_date_time_new_from_unix_utc (time);
@@ -763,8 +757,8 @@ update_bands (CstPredictionsPage *self)
     {
       GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
       GtkWidget *title = gtk_label_new (cst_band_get_label (b));
-      g_autofree char *n = format_count (self->counts.n_people[b]);
-      g_autofree char *expected = format_count ((gsize) round (self->counts.expected[b]));
+      g_autofree char *n = cst_chart_format_count (self->counts.n_people[b]);
+      g_autofree char *expected = cst_chart_format_count ((gsize) round (self->counts.expected[b]));
       g_autofree char *people = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s person", "%s people",
                                                               self->counts.n_people[b]), n);
       g_autofree char *acting = g_strdup_printf (_("about %s %s"), expected, act);
@@ -1008,9 +1002,9 @@ show_propensity (CstPredictionsPage *self)
     gtk_label_set_label (self->model_label, text);
   }
 
-  n_train = format_count (run->n_train);
-  n_test = format_count (run->n_test);
-  n_people = format_count (run->n_people);
+  n_train = cst_chart_format_count (run->n_train);
+  n_test = cst_chart_format_count (run->n_test);
+  n_people = cst_chart_format_count (run->n_people);
   cutoff = format_day (run->split.cutoff);
   info = g_strdup_printf (_("Learned from %s customers and tested on %s, with orders before %s · %s people scored · %.1f s"),
                           n_train, n_test, cutoff, n_people, run->seconds);
@@ -1091,8 +1085,8 @@ show_clv (CstPredictionsPage *self)
    * drops out after each purchase with probability a/(a + b). */
   rate = result->bgnbd.r / result->bgnbd.alpha * CST_WEEKS_PER_MONTH;
   dropout = result->bgnbd.a / (result->bgnbd.a + result->bgnbd.b);
-  n_customers = format_count (result->n_customers);
-  n_repeat = format_count (result->n_repeat);
+  n_customers = cst_chart_format_count (result->n_customers);
+  n_repeat = cst_chart_format_count (result->n_repeat);
   spend = cst_chart_format_money (result->population_spend, NULL);
   total_text = cst_chart_format_money (total, NULL);
   /* Small dropout rates matter (1 in 300 per purchase adds up), so they keep a decimal. */
@@ -1189,7 +1183,7 @@ update_audience (CstPredictionsPage *self)
   above = cst_lookalike_run_count_above (run, threshold);
   at_most = (gsize) gtk_adjustment_get_value (self->audience_adjustment);
   chosen = at_most > 0 ? MIN (above, at_most) : above;
-  n = format_count (chosen);
+  n = cst_chart_format_count (chosen);
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s person in the audience", "%s people in the audience",
                                        chosen), n);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->audience_result_row), text);
@@ -1224,8 +1218,8 @@ show_lookalike (CstPredictionsPage *self)
   if (run == NULL)
     return;
 
-  n_seed = format_count (run->n_seed);
-  n_people = format_count (run->n_people);
+  n_seed = cst_chart_format_count (run->n_seed);
+  n_people = cst_chart_format_count (run->n_people);
   if (run->method == CST_LOOKALIKE_DISTANCE)
     how = g_strdup (_("The seed is small, so similarity is the distance to its nearest members."));
   else
@@ -1506,7 +1500,7 @@ update_seed_choices (CstPredictionsPage *self)
     {
       GArray *members = g_ptr_array_index (self->segment_members, s);
       SeedChoice choice = { (int) s, -1 };
-      g_autofree char *n = format_count (members->len);
+      g_autofree char *n = cst_chart_format_count (members->len);
       g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Segment “%s” (%s person)",
                                                             "Segment “%s” (%s people)", members->len),
                                                self->segment_names[s], n);

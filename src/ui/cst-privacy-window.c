@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cst-chart-util.h"
 #include "cst-privacy-window.h"
 
 #include "features/cst-features.h"
@@ -144,12 +145,6 @@ static void mark_toggled_cb (CstPrivacyWindow *self,
                              GParamSpec       *pspec,
                              GtkSwitch        *toggle);
 static void find_proxies    (CstPrivacyWindow *self);
-
-static char *
-format_count (gint64 n)
-{
-  return g_strdup_printf ("%'" G_GINT64_FORMAT, n);
-}
 
 static void
 found_person_clear (gpointer data)
@@ -577,7 +572,7 @@ fill_sources (CstPrivacyWindow *self,
       guint n_columns;
       char **header = loaded->columns != NULL && i < loaded->columns->len
                       ? g_ptr_array_index (loaded->columns, i) : NULL;
-      g_autofree char *rows = format_count (info->n_rows);
+      g_autofree char *rows = cst_chart_format_count (info->n_rows);
       g_autofree char *description = NULL;
 
       switch (info->kind)
@@ -660,7 +655,7 @@ static void
 update_audit (CstPrivacyWindow *self,
               GArray           *erasures)
 {
-  g_autofree char *count = format_count (self->n_erasures);
+  g_autofree char *count = cst_chart_format_count (self->n_erasures);
 
   gtk_label_set_label (self->audit_count, count);
   if (erasures == NULL)
@@ -678,8 +673,8 @@ update_audit (CstPrivacyWindow *self,
       g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, entry->audit_id);
       /* Translators: an entry of the erasure log; %s is its number */
       g_autofree char *title = g_strdup_printf (_("Erasure %s"), number);
-      g_autofree char *records = format_count (entry->n_records);
-      g_autofree char *raw = format_count (entry->n_raw_rows);
+      g_autofree char *records = cst_chart_format_count (entry->n_records);
+      g_autofree char *raw = cst_chart_format_count (entry->n_raw_rows);
       g_autofree char *removed = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s record", "%s records",
                                                                entry->n_records), records);
       g_autofree char *raw_rows = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s raw row", "%s raw rows",
@@ -1032,7 +1027,7 @@ search_done_cb (GObject      *source,
       g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, person->person_id);
       /* Translators: a person found for erasure; %s is their internal number */
       g_autofree char *title = g_strdup_printf (_("Person %s"), number);
-      g_autofree char *orders = format_count (person->orders);
+      g_autofree char *orders = cst_chart_format_count (person->orders);
       g_autofree char *subtitle =
         g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %s · %s order, %'.2f spent",
                                       "%s · %s · %s orders, %'.2f spent", person->orders),
@@ -1176,7 +1171,7 @@ count_done_cb (GObject      *source,
   for (guint i = 0; i < out->counts->len; i++)
     {
       const CstPersonRecordCount *count = &g_array_index (out->counts, CstPersonRecordCount, i);
-      g_autofree char *records = format_count (count->n_records);
+      g_autofree char *records = cst_chart_format_count (count->n_records);
 
       if (i > 0)
         g_string_append (list, _(", "));

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "cst-chart-util.h"
 #include "cst-import-wizard.h"
 #include "cst-job-bar.h"
 #include "cst-audience-dialog.h"
@@ -95,12 +96,6 @@ static char *
 projects_dir (void)
 {
   return g_build_filename (g_get_user_data_dir (), "constellate", NULL);
-}
-
-static char *
-format_count (gsize n)
-{
-  return g_strdup_printf ("%'zu", n);
 }
 
 /* Runs in a worker thread: the pipeline step, then a fresh read of what the project holds, so
@@ -331,7 +326,7 @@ show_sources (CstWindow                *self,
               const CstPipelineSummary *summary)
 {
   GtkWidget *child;
-  g_autofree char *rows = format_count (summary->n_rows);
+  g_autofree char *rows = cst_chart_format_count (summary->n_rows);
   g_autofree char *files = NULL;
   g_autofree char *title = NULL;
 
@@ -349,8 +344,8 @@ show_sources (CstWindow                *self,
   for (guint i = 0; summary->sources != NULL && i < summary->sources->len; i++)
     {
       const CstSourceInfo *info = &g_array_index (summary->sources, CstSourceInfo, i);
-      g_autofree char *n_rows = format_count (info->n_rows);
-      g_autofree char *n_rejected = format_count (info->n_rejected);
+      g_autofree char *n_rows = cst_chart_format_count (info->n_rows);
+      g_autofree char *n_rejected = cst_chart_format_count (info->n_rejected);
       g_autofree char *subtitle = NULL;
       const char *kind;
       const char *icon;
@@ -467,8 +462,8 @@ static void
 report_import (CstWindow                *self,
                const CstPipelineSummary *summary)
 {
-  g_autofree char *rows = format_count (summary->n_rows);
-  g_autofree char *rejected = format_count (summary->n_rejected);
+  g_autofree char *rows = cst_chart_format_count (summary->n_rows);
+  g_autofree char *rejected = cst_chart_format_count (summary->n_rejected);
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
   AdwMessageDialog *dialog;
@@ -504,8 +499,8 @@ static void
 report_added (CstWindow                *self,
               const CstPipelineSummary *summary)
 {
-  g_autofree char *added = format_count (summary->n_added_rows);
-  g_autofree char *seen = format_count (summary->n_skipped_seen);
+  g_autofree char *added = cst_chart_format_count (summary->n_added_rows);
+  g_autofree char *seen = cst_chart_format_count (summary->n_skipped_seen);
   g_autofree char *text = NULL;
 
   if (summary->n_skipped_seen > 0)
