@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../cst-test-util.h"
+#include "cst-ui-test-util.h"
 #include "audience/cst-privacy.h"
 #include "cst-audience-dialog.h"
 #include "cst-pipeline.h"
@@ -18,12 +19,6 @@
 
 static char *tmp_dir;
 static char *project;
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
 
 /* Runs the main loop until @busy says the widget's jobs ended (previews, exports, erasures). */
 static void
@@ -106,24 +101,6 @@ held_emails (gint64 audience_id)
                                                     collect_email_cb, emails, &error));
   g_assert_no_error (error);
   return emails;
-}
-
-/* Finds the combo row whose title mentions @word, as a person reads the dialog. */
-static AdwComboRow *
-find_combo_row (GtkWidget  *root,
-                const char *word)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      AdwComboRow *found;
-
-      if (ADW_IS_COMBO_ROW (child) &&
-          strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), word) != NULL)
-        return ADW_COMBO_ROW (child);
-      if ((found = find_combo_row (child, word)) != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static guint

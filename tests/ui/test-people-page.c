@@ -8,18 +8,13 @@
 #include <string.h>
 
 #include "../cst-test-util.h"
+#include "cst-ui-test-util.h"
 #include "cst-people-page.h"
 #include "cst-pipeline.h"
 #include "linkage/cst-store-linkage.h"
 
 static char *dir;
 static char *project;
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
 
 typedef gboolean (*Predicate) (CstPeoplePage *page, gpointer data);
 
@@ -56,22 +51,6 @@ has_records (CstPeoplePage *page,
              gpointer       data)
 {
   return cst_people_page_get_n_person_records (page) > 0;
-}
-
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *action_name)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action_name) == 0)
-        return child;
-      if ((found = find_button (child, action_name)) != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static GtkWidget *

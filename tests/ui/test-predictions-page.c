@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../cst-test-util.h"
+#include "cst-ui-test-util.h"
 #include "cst-chart-predict.h"
 #include "cst-chart-view.h"
 #include "cst-pipeline.h"
@@ -20,12 +21,6 @@
 static char *data_home;
 static char *project;
 static CstSegmentation *segmentation;
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
 
 static void
 settle (void)
@@ -59,24 +54,6 @@ wait_until_idle (CstPredictionsPage *page,
   g_source_remove (wake);
   g_assert_false (cst_predictions_page_is_busy (page));
   settle ();
-}
-
-/* Finds the first button bound to @action_name, as a person would find it on screen. */
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *action_name)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_BUTTON (child) &&
-          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action_name) == 0)
-        return child;
-      if ((found = find_button (child, action_name)) != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* Collects the widgets of @type in tree order. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../cst-test-util.h"
+#include "cst-ui-test-util.h"
 #include "cst-application.h"
 #include "cst-pipeline.h"
 #include "cst-import-wizard.h"
@@ -32,12 +33,6 @@ iterate_until_idle (CstWindow *window,
     g_main_context_iteration (NULL, FALSE);
 }
 
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
 /* Layout happens on the frame clock, some frames after a job's result arrives. */
 static void
 wait_for_allocation (GtkWidget *widget)
@@ -51,26 +46,6 @@ wait_for_allocation (GtkWidget *widget)
   g_source_remove (wake);
 }
 
-/* Finds the first button bound to @action_name, as a person would find it on screen. */
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *action_name)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      /* Without an action name: the suggested button (the wizard's Import). */
-      if (GTK_IS_BUTTON (child) &&
-          (action_name != NULL ? g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action_name) == 0
-                               : gtk_widget_has_css_class (child, "suggested-action")))
-        return child;
-      if ((found = find_button (child, action_name)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static GtkFlowBox *
 find_flow_box (GtkWidget *root)
 {
@@ -81,24 +56,6 @@ find_flow_box (GtkWidget *root)
       if (GTK_IS_FLOW_BOX (child))
         return GTK_FLOW_BOX (child);
       if ((found = find_flow_box (child)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* Finds the combo row whose title mentions @word, as a person reads the panel. */
-static AdwComboRow *
-find_combo_row (GtkWidget  *root,
-                const char *word)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      AdwComboRow *found;
-
-      if (ADW_IS_COMBO_ROW (child) &&
-          strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), word) != NULL)
-        return ADW_COMBO_ROW (child);
-      if ((found = find_combo_row (child, word)) != NULL)
         return found;
     }
   return NULL;
