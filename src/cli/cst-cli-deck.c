@@ -78,15 +78,13 @@ cst_cli_deck (int    argc,
     return 2;
   if (project == NULL || out == NULL)
     {
-      fprintf (stderr, "%s: %s\n", g_get_prgname (), _("--project FILE and --out FILE are required"));
-      return 2;
+      return cst_cli_usage_error (_("--project FILE and --out FILE are required"));
     }
   if (size != NULL && g_str_equal (size, "4:3"))
     width = 720;
   else if (size != NULL && !g_str_equal (size, "16:9"))
     {
-      fprintf (stderr, "%s: %s\n", g_get_prgname (), _("--size must be 16:9 or 4:3"));
-      return 2;
+      return cst_cli_usage_error (_("--size must be 16:9 or 4:3"));
     }
 
   seg = load_segmentation (project, &error);
@@ -161,8 +159,7 @@ cst_cli_chart (int    argc,
     }
   if (width < 100 || height < 100 || width > 20000 || height > 20000 || segment < 1)
     {
-      fprintf (stderr, "%s: %s\n", g_get_prgname (), _("--width and --height must be between 100 and 20000, --segment at least 1"));
-      return 2;
+      return cst_cli_usage_error (_("--width and --height must be between 100 and 20000, --segment at least 1"));
     }
 
   if (g_strv_contains (cst_report_predict_chart_kinds (), kind))
@@ -178,8 +175,7 @@ cst_cli_chart (int    argc,
     {
       g_autofree char *message = g_strdup_printf (_("Unknown chart “%s”; the charts are: %s"), kind, kinds);
 
-      fprintf (stderr, "%s: %s\n", g_get_prgname (), message);
-      return 2;
+      return cst_cli_usage_error (message);
     }
 
   seg = load_segmentation (project, &error);

@@ -250,8 +250,7 @@ cst_cli_link (int    argc,
   cst_link_options_init (&options);
   if (inputs == NULL || inputs[0] == NULL)
     {
-      fprintf (stderr, "%s: %s\n", g_get_prgname (), _("At least one --input file is needed."));
-      return 2;
+      return cst_cli_usage_error (_("At least one --input file is needed."));
     }
   if (threshold_text != NULL)
     {
@@ -260,9 +259,7 @@ cst_cli_link (int    argc,
 
       if (end == threshold_text || *end != '\0' || !(t > 0.0 && t < 1.0))
         {
-          fprintf (stderr, "%s: %s\n", g_get_prgname (),
-                   _("--threshold must be a probability between 0 and 1, e.g. 0.9."));
-          return 2;
+          return cst_cli_usage_error (_("--threshold must be a probability between 0 and 1, e.g. 0.9."));
         }
       options.threshold = t;
     }

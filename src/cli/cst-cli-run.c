@@ -40,9 +40,7 @@ cst_cli_sample (int    argc,
     return 2;
   if (out == NULL || people < 10)
     {
-      fprintf (stderr, "%s: %s\n", g_get_prgname (),
-               out == NULL ? _("--out DIR is required") : _("--people must be at least 10"));
-      return 2;
+      return cst_cli_usage_error (out == NULL ? _("--out DIR is required") : _("--people must be at least 10"));
     }
 
   cst_sample_options_init (&options);
@@ -268,8 +266,7 @@ cst_cli_run (int    argc,
     return 2;
   if (project == NULL)
     {
-      fprintf (stderr, "%s: %s\n", g_get_prgname (), _("--project FILE is required"));
-      return 2;
+      return cst_cli_usage_error (_("--project FILE is required"));
     }
   cst_segmentation_options_init (&options);
   if (k_text != NULL && !g_str_equal (k_text, "auto"))
@@ -278,22 +275,19 @@ cst_cli_run (int    argc,
 
       if (!g_ascii_string_to_unsigned (k_text, 10, 2, 12, &k, NULL))
         {
-          fprintf (stderr, "%s: %s\n", g_get_prgname (), _("--k must be “auto” or between 2 and 12"));
-          return 2;
+          return cst_cli_usage_error (_("--k must be “auto” or between 2 and 12"));
         }
       options.k = k;
     }
   if (method != NULL && !g_str_equal (method, "discover") && !g_str_equal (method, "rfm"))
     {
-      fprintf (stderr, "%s: %s\n", g_get_prgname (), _("--method must be “discover” or “rfm”"));
-      return 2;
+      return cst_cli_usage_error (_("--method must be “discover” or “rfm”"));
     }
   if (g_strcmp0 (method, "rfm") == 0)
     options.method = CST_SEGMENTATION_RFM;
   if (sample && inputs != NULL)
     {
-      fprintf (stderr, "%s: %s\n", g_get_prgname (), _("use either --sample or --input, not both"));
-      return 2;
+      return cst_cli_usage_error (_("use either --sample or --input, not both"));
     }
 
   options.seed = (guint32) seed;
