@@ -494,7 +494,7 @@ test_xlsx (Fixture       *f,
   g_assert_true (cst_audience_export (f->store, audience, &options, csv, NULL, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
 
-  sheets = cst_xlsx_list_sheets (xlsx, &error);
+  sheets = cst_xlsx_list_sheets (xlsx, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_strv_length (sheets), ==, 2);
   g_assert_cmpstr (sheets[0], ==, "Audience");

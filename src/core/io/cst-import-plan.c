@@ -1055,8 +1055,7 @@ cst_import_plan_new (const char    *path,
         return NULL;
       self->csv_path = temporary_path_new (csv_path);
       /* Readable already, so its sheets list too. */
-      self->sheet_names = cst_xlsx_list_sheets (path, NULL);
-      self->sheet = cst_xlsx_first_visible_sheet (path, NULL);
+      self->sheet_names = cst_xlsx_list_sheets (path, &self->sheet, NULL);
     }
   else if (cst_aligned_detect (path))
     {

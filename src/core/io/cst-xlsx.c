@@ -1478,17 +1478,19 @@ cst_xlsx_is_workbook (const char *path)
 /**
  * cst_xlsx_list_sheets:
  * @path: an Excel workbook (.xlsx)
+ * @first_visible: (out) (optional): the index of the first sheet that is not hidden, the one
+ *   cst_xlsx_convert_to_csv() reads when given -1
  * @error: return location for a #CST_XLSX_ERROR naming the file
  *
  * Lists the names of the workbook's sheets in the order Excel shows their tabs, hidden sheets
  * included; the index of a name is the @sheet to give cst_xlsx_convert_to_csv().
-
+ *
  * Returns: (transfer full) (nullable): the names, or %NULL with @error set
  */
-static char **
-list_sheets (const char  *path,
-             int         *first_visible,
-             GError     **error)
+char **
+cst_xlsx_list_sheets (const char  *path,
+                      int         *first_visible,
+                      GError     **error)
 {
   g_autoptr(GPtrArray) sheets = NULL;
   g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
@@ -1521,34 +1523,6 @@ list_sheets (const char  *path,
   for (guint i = 0; i < sheets->len; i++)
     g_strv_builder_add (names, ((Sheet *) g_ptr_array_index (sheets, i))->name);
   return g_strv_builder_end (names);
-}
-
-char **
-cst_xlsx_list_sheets (const char  *path,
-                      GError     **error)
-{
-  return list_sheets (path, NULL, error);
-}
-
-/**
- * cst_xlsx_first_visible_sheet:
- * @path: an Excel workbook (.xlsx)
- * @error: return location for a #CST_XLSX_ERROR naming the file
- *
- * The index (in cst_xlsx_list_sheets()) of the first sheet that is not hidden: the one
- * cst_xlsx_convert_to_csv() reads when given -1.
- *
- * Returns: the index, or -1 with @error set
- */
-int
-cst_xlsx_first_visible_sheet (const char  *path,
-                              GError     **error)
-{
-  g_auto(GStrv) names = NULL;
-  int first = -1;
-
-  names = list_sheets (path, &first, error);
-  return names != NULL ? first : -1;
 }
 
 /**

@@ -26,8 +26,7 @@ typedef enum
 GQuark     cst_xlsx_error_quark       (void);
 gboolean   cst_xlsx_is_workbook       (const char    *path);
 char     **cst_xlsx_list_sheets       (const char    *path,
-                                       GError       **error);
-int        cst_xlsx_first_visible_sheet (const char  *path,
+                                       int           *first_visible,
                                        GError       **error);
 char      *cst_xlsx_convert_to_csv    (const char    *path,
                                        int            sheet,
