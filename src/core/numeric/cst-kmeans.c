@@ -33,6 +33,11 @@
 #define FUSED_CENTRES  4   /* centres per step: four independent sums hide the FMA latency */
 #define FUSED_MAX_COLS 64  /* the transposed tile lives on the stack; wider data uses BLAS */
 
+/* How many past passes' centres carry a row's bounds forward (at most HISTORY_BYTES of them); a
+ * row whose bounds are older is recomputed. */
+#define HISTORY_MAX   32
+#define HISTORY_BYTES (16 << 20)
+
 /* Upper bound on the local trials of k-means++ (2 + ⌊ln k⌋ reaches it only for k > e^14). */
 #define MAX_TRIALS 16
 
@@ -77,16 +82,20 @@ typedef struct
   double       *chunk_value; /* n_chunks × MAX_TRIALS: inertia, or one D² total per candidate */
   gsize        *chunk_changed; /* n_chunks */
   double        x_sq_total;  /* Σ ‖x_i‖², for the inertia from the cluster sums */
-  /* How the centres moved in the last update, for the bounds of assign_rows(). */
+  /* Where the centres were in the last passes, for the bounds of assign_chunk(). */
   gboolean      assign_all;  /* recompute every row (no valid bounds yet) */
-  double       *shift;       /* k: ‖c_new − c_old‖ */
+  guint         pass;        /* assignment passes since assign_reset() */
+  guint         history;     /* passes kept in past_centres */
+  double       *past_centres; /* history × k × cols: the centres of pass p in slot p % history */
+  double       *drift;       /* history × k: ‖c_now − c_then‖ for the pass in each slot */
+  double       *drift_max;   /* history: the largest drift of a slot, of centre drift_max_centre */
+  guint        *drift_max_centre; /* history */
+  double       *drift_second; /* history: the largest drift among the slot's other centres */
   double       *half_gap;    /* k: half the distance from each centre to its nearest other one */
-  double        max_shift;   /* the largest shift, of centre max_shift_centre */
-  guint         max_shift_centre;
-  double        second_shift; /* the largest shift among the other centres */
-  /* Single precision (options->use_float32), else NULL: the assignment step runs sgemm on these
-   * copies; sums, centres and the reported inertia stay double. */
-  float        *xf;          /* rows × cols */
+  /* Single precision (options->use_float32): the assignment step runs sgemm on these copies;
+   * sums, centres and the reported inertia stay double. */
+  gboolean      single;
+  float        *xf;          /* rows × cols, when single */
   float        *cf;          /* k × cols: the centres being assigned to */
   float        *cf_norms;    /* k: ‖cf_j‖² */
   /* The centres for fused_top2() (double precision and at most FUSED_MAX_COLS columns), else
@@ -105,6 +114,7 @@ typedef struct
                        * as of the last time the row's distances were computed */
   double *upper;      /* rows: upper bound of the distance to the assigned centre */
   double *lower;      /* rows: lower bound of the distance to every other centre */
+  guint  *stamp;      /* rows: the pass whose centres upper and lower refer to, or G_MAXUINT */
   gsize  *sizes;      /* k */
   double  inertia;    /* exact, computed directly after the run */
   guint   iterations;
@@ -283,6 +293,7 @@ run_new (const Workspace *ws)
   run->min_dist = g_new (double, ws->rows);
   run->upper = g_new (double, ws->rows);
   run->lower = g_new (double, ws->rows);
+  run->stamp = g_new (guint, ws->rows);
   run->sizes = g_new0 (gsize, ws->k);
 
   return run;
@@ -299,6 +310,7 @@ run_free (Run *run)
   g_free (run->min_dist);
   g_free (run->upper);
   g_free (run->lower);
+  g_free (run->stamp);
   g_free (run->sizes);
   g_free (run);
 }
@@ -330,11 +342,17 @@ workspace_init (Workspace    *ws,
   ws->chunk_counts = g_new (gssize, (gsize) ws->n_chunks * k);
   ws->chunk_value = g_new (double, (gsize) ws->n_chunks * MAX_TRIALS);
   ws->chunk_changed = g_new (gsize, ws->n_chunks);
-  ws->shift = g_new0 (double, k);
+  ws->history = CLAMP (HISTORY_BYTES / ((gsize) k * cols * sizeof (double)), 1, HISTORY_MAX);
+  ws->past_centres = g_new (double, (gsize) ws->history * k * cols);
+  ws->drift = g_new (double, (gsize) ws->history * k);
+  ws->drift_max = g_new (double, ws->history);
+  ws->drift_max_centre = g_new (guint, ws->history);
+  ws->drift_second = g_new (double, ws->history);
   ws->half_gap = g_new0 (double, k);
 
   if (use_float32)
     {
+      ws->single = TRUE;
       ws->xf = g_new (float, rows * cols);
       ws->cf = g_new (float, (gsize) k * cols);
       ws->cf_norms = g_new (float, k);
@@ -346,6 +364,7 @@ workspace_init (Workspace    *ws,
       ws->neg2_norms = g_new (double, ws->k_padded);
       for (guint c = k; c < ws->k_padded; c++)
         ws->neg2_norms[c] = INFINITY;
+
     }
 }
 
@@ -361,9 +380,14 @@ workspace_clear (Workspace *ws)
   g_clear_pointer (&ws->chunk_counts, g_free);
   g_clear_pointer (&ws->chunk_value, g_free);
   g_clear_pointer (&ws->chunk_changed, g_free);
-  g_clear_pointer (&ws->shift, g_free);
+  g_clear_pointer (&ws->past_centres, g_free);
+  g_clear_pointer (&ws->drift, g_free);
+  g_clear_pointer (&ws->drift_max, g_free);
+  g_clear_pointer (&ws->drift_max_centre, g_free);
+  g_clear_pointer (&ws->drift_second, g_free);
   g_clear_pointer (&ws->half_gap, g_free);
   g_clear_pointer (&ws->xf, g_free);
+
   g_clear_pointer (&ws->cf, g_free);
   g_clear_pointer (&ws->cf_norms, g_free);
   g_clear_pointer (&ws->neg2, g_free);
@@ -987,12 +1011,14 @@ typedef double fused_vd __attribute__ ((vector_size (FUSED_TILE * sizeof (double
 typedef gint64 fused_vl __attribute__ ((vector_size (FUSED_TILE * sizeof (gint64))));
 
 /* For the @n rows of @x listed in @index, the centre j minimising e_j = ‖c_j‖² − 2·x·c_j (ties
- * to the lower index), that minimum and the second smallest e (∞ when k = 1), as
- * top2_block() gives them. @neg2 holds the centres times −2 and @norms their squared norms,
- * both padded to a multiple of FUSED_CENTRES centres (padding: zeros and +∞, which never
- * win). */
+ * to the lower index), as top2_block() finds it; then, with the row's ‖x‖² from @x_norms added
+ * and clamped at 0, the squared distance to it (@best), its square root (@upper) and the square
+ * root of the second smallest (@lower; ∞ when k = 1): the new bounds of the row. @neg2 holds
+ * the centres times −2 and @norms their squared norms, both padded to a multiple of
+ * FUSED_CENTRES centres (padding: zeros and +∞, which never win). */
 FUSED_CLONES static void
 fused_top2 (const double *x,
+            const double *x_norms,
             const gsize  *index,
             gsize         n,
             gsize         cols,
@@ -1001,7 +1027,8 @@ fused_top2 (const double *x,
             guint         k_padded,
             guint        *best_j,
             double       *best,
-            double       *second)
+            double       *upper,
+            double       *lower)
 {
   fused_vd xt[FUSED_MAX_COLS];
 
@@ -1012,7 +1039,7 @@ fused_top2 (const double *x,
     {
       const gsize m = MIN ((gsize) FUSED_TILE, n - b);
       const fused_vl none = { 0 };
-      fused_vd v, w;
+      fused_vd v, w, u;
       fused_vl l = none;
 
       /* The rows of the tile after next are read from memory while this one is computed: the
@@ -1069,33 +1096,56 @@ fused_top2 (const double *x,
             }
         }
 
+      /* The bounds, a tile at a time (the square roots too, with -fno-math-errno). */
+      for (gsize r = 0; r < FUSED_TILE; r++)
+        {
+          double norm = x_norms[index[b + MIN (r, m - 1)]];
+
+          v[r] += norm;
+          w[r] += norm;
+        }
+      v = (fused_vd) ((fused_vl) v & (v > 0.0));
+      w = (fused_vd) ((fused_vl) w & (w > 0.0));
+      for (gsize r = 0; r < FUSED_TILE; r++)
+        {
+          u[r] = sqrt (v[r]);
+          w[r] = sqrt (w[r]);
+        }
+
       for (gsize r = 0; r < m; r++)
         {
           best_j[b + r] = (guint) l[r];
           best[b + r] = v[r];
-          second[b + r] = w[r];
+          upper[b + r] = u[r];
+          lower[b + r] = w[r];
         }
     }
 }
 
 /* The assignment step for one chunk, with the bounds of Hamerly (2010, "Making k-means even
  * faster"): every row keeps an upper bound u of its distance to its centre and a lower bound l
- * of its distance to every other centre. When the centres move by shift_j, u grows by the shift
- * of its own centre and l shrinks by the largest shift of the others; while u < max (l, half
- * the distance from its centre to the nearest other centre), no other centre can be closer
- * (triangle inequality) and the row is skipped without reading it. The other rows of a block
- * get all their distances from fused_top2() reading them in place (double precision, up to
- * FUSED_MAX_COLS columns), or are gathered (or, when they are most of it, the whole block is
- * taken in place) for one dgemm (sgemm on the float copies); ‖x‖² − 2·x·c + ‖c‖² clamped at 0,
- * which also renews their bounds. So the labels are those of plain
- * Lloyd iterations (up to the rounding of the distances themselves), while after the first few
- * iterations most rows cost a comparison instead of k distances: on the 1,000,000 × 16
- * benchmark with k = 8, 17 iterations cost as much as 5 plain ones.
+ * of its distance to every other centre, both exact in the pass of the row's stamp. They are
+ * carried to the current centres with how far each centre now is from where it was then, as
+ * Newling and Fleuret (2016, "Fast k-means with accurate bounds") do: u grows by the drift of
+ * its own centre and l shrinks by the largest drift of the others; ‖c_now − c_then‖ is never
+ * more than the sum of the shifts in between, and a row that cannot change is only read, never
+ * written. While u < max (l, half the distance from its centre to the nearest other centre), no
+ * other centre can be closer (triangle inequality) and the row is skipped without reading it.
+ * The other rows of a block get all their distances from fused_top2() reading them in place
+ * (double precision, up to FUSED_MAX_COLS columns), or are gathered (or, when they are most of
+ * it, the whole block is taken in place) for one dgemm (sgemm on the float copies);
+ * ‖x‖² − 2·x·c + ‖c‖² clamped at 0, which also renews their bounds. So the labels are those of
+ * plain Lloyd iterations (up to the rounding of the distances themselves), while after the
+ * first few iterations most rows cost a comparison instead of k distances: on the
+ * 1,000,000 × 16 benchmark with k = 8, 17 iterations cost as much as 5 plain ones. On heavily
+ * overlapping clusters with many centres (k = 32 there) two rows in three still need computing
+ * every pass: the bounds cannot do better when the two nearest centres are nearly as close.
  *
  * Rows that change cluster add their values to the new cluster's sums and subtract them from the
  * old one's, per chunk, so the update step needs no pass over all rows either. With
  * ws->assign_all every row is computed (the first iteration, when no bounds exist; labels of
- * G_MAXUINT mean "none yet", so the sums are then built from scratch). */
+ * G_MAXUINT mean "none yet", so the sums are then built from scratch; and the pass after one
+ * that found almost every row pending). */
 static void
 assign_chunk (gpointer data,
               guint    chunk)
@@ -1105,8 +1155,9 @@ assign_chunk (gpointer data,
   Run *run = pass->run;
   const gsize cols = ws->cols;
   const guint k = ws->k;
-  const gboolean single = ws->xf != NULL;
+  const gboolean single = ws->single;
   const gboolean fused = ws->neg2 != NULL;
+  const guint now = ws->pass;
   double *sums = ws->chunk_sums + (gsize) chunk * k * cols;
   gssize *counts = ws->chunk_counts + (gsize) chunk * k;
   g_autofree gsize *pending = g_new (gsize, BLOCK_ROWS);
@@ -1119,6 +1170,8 @@ assign_chunk (gpointer data,
   g_autofree double *rows_d = NULL;
   g_autofree float *dots_f = NULL;
   g_autofree float *rows_f = NULL;
+  g_autofree gsize *moved = g_new (gsize, BLOCK_ROWS);
+  gsize n_moved;
   gsize changed = 0;
   gsize computed = 0;
   gsize chunk_start, chunk_end;
@@ -1146,21 +1199,25 @@ assign_chunk (gpointer data,
 
       for (gsize i = start; i < start + n; i++)
         {
-          if (!ws->assign_all)
-            {
-              guint a = run->labels[i];
-              double u = run->upper[i] + ws->shift[a];
-              double l = run->lower[i] - (a == ws->max_shift_centre ? ws->second_shift
-                                                                     : ws->max_shift);
+          const guint stamp = run->stamp[i];
+          gboolean settled = FALSE;
 
-              run->upper[i] = u;
-              run->lower[i] = l;
+          if (!ws->assign_all && stamp != G_MAXUINT && now - stamp < ws->history)
+            {
+              const guint a = run->labels[i];
+              const guint slot = stamp % ws->history;
+              double u = run->upper[i] + ws->drift[(gsize) slot * k + a];
+              double l = run->lower[i] - (a == ws->drift_max_centre[slot] ? ws->drift_second[slot]
+                                                                          : ws->drift_max[slot]);
+
               /* Strictly: on a tie the row is recomputed, so ties go to the lower index as in
                * plain Lloyd iterations (coinciding centres after an empty-cluster repair). */
-              if (u < MAX (l, ws->half_gap[a]))
-                continue;
+              settled = u < MAX (l, ws->half_gap[a]);
             }
-          pending[n_pending++] = i;
+
+          /* Without a branch: whether a row is settled is a coin toss on overlapping clusters. */
+          pending[n_pending] = i;
+          n_pending += !settled;
         }
 
       if (n_pending == 0)
@@ -1170,11 +1227,9 @@ assign_chunk (gpointer data,
       if (fused)
         {
           computed += n_pending;
-          for (gsize p = 0; p < n_pending; p++)
-            norms[p] = ws->x_norms[pending[p]];
-          fused_top2 (ws->x, pending, n_pending, cols, ws->neg2, ws->neg2_norms, ws->k_padded,
-                      best_j, best, second);
-          goto bounds;
+          fused_top2 (ws->x, ws->x_norms, pending, n_pending, cols, ws->neg2, ws->neg2_norms,
+                      ws->k_padded, best_j, best, roots, second);
+          goto labels;
         }
 
       /* When most of a block needs its distances, the whole block is computed in place (which
@@ -1218,7 +1273,6 @@ assign_chunk (gpointer data,
           top2_block (dots, ws->c_norms, n_pending, k, best_j, best, second);
         }
 
-    bounds:
       /* Squared distances, then the bounds: their square roots, two at a time. */
       for (gsize p = 0; p < n_pending; p++)
         {
@@ -1228,18 +1282,32 @@ assign_chunk (gpointer data,
       sqrt_array (best, roots, n_pending);
       sqrt_array (second, second, n_pending);
 
+    labels:
+      n_moved = 0;
       for (gsize p = 0; p < n_pending; p++)
         {
           gsize i = pending[p];
-          guint label = best_j[p];
-          guint old = run->labels[i];
 
           run->min_dist[i] = best[p];
           run->upper[i] = roots[p];
           run->lower[i] = second[p];
+          run->stamp[i] = now;
+          moved[n_moved] = p;
+          n_moved += best_j[p] != run->labels[i];
+        }
 
-          if (label == old)
-            continue;
+      /* The rows that moved are read again for the sums, a few rows ahead: they are scattered
+       * and may have left the cache. */
+      for (gsize q = 0; q < n_moved; q++)
+        {
+          gsize p = moved[q];
+          gsize i = pending[p];
+          guint label = best_j[p];
+          guint old = run->labels[i];
+
+          if (q + 8 < n_moved)
+            for (gsize line = 0; line < cols * sizeof (double); line += 64)
+              __builtin_prefetch ((const char *) (ws->x + pending[moved[q + 8]] * cols) + line);
 
           changed++;
           run->labels[i] = label;
@@ -1264,6 +1332,43 @@ assign_chunk (gpointer data,
   ws->chunk_value[(gsize) chunk * MAX_TRIALS] = (double) computed;
 }
 
+/* Before an assignment pass: keeps its centres in the history and measures how far every centre
+ * now is from where it was in each pass the history still holds, for assign_chunk(). */
+static void
+prepare_history (Workspace    *ws,
+                 const double *centroids)
+{
+  const guint k = ws->k;
+  const gsize cols = ws->cols;
+  const guint h = ws->history;
+  const guint now = ws->pass;
+
+  memcpy (ws->past_centres + (gsize) (now % h) * k * cols, centroids,
+          (gsize) k * cols * sizeof (double));
+
+  for (guint then = now >= h ? now - h + 1 : 0; then <= now; then++)
+    {
+      const guint slot = then % h;
+      const double *past = ws->past_centres + (gsize) slot * k * cols;
+      double *drift = ws->drift + (gsize) slot * k;
+
+      ws->drift_max[slot] = ws->drift_second[slot] = 0.0;
+      ws->drift_max_centre[slot] = 0;
+      for (guint c = 0; c < k; c++)
+        {
+          drift[c] = sqrt (sq_dist (centroids + (gsize) c * cols, past + (gsize) c * cols, cols));
+          if (drift[c] > ws->drift_max[slot])
+            {
+              ws->drift_second[slot] = ws->drift_max[slot];
+              ws->drift_max[slot] = drift[c];
+              ws->drift_max_centre[slot] = c;
+            }
+          else
+            ws->drift_second[slot] = MAX (ws->drift_second[slot], drift[c]);
+        }
+    }
+}
+
 /* Runs the assignment step over all chunks and adds their changes, in chunk order, to @sums
  * (k × cols) and run->sizes. Returns the number of labels that changed. */
 static gsize
@@ -1286,7 +1391,7 @@ assign_rows (Workspace *ws,
       memcpy (ws->neg2_norms, ws->c_norms, ws->k * sizeof (double));
     }
 
-  if (ws->xf != NULL)
+  if (ws->single)
     {
       for (gsize e = 0; e < kc; e++)
         ws->cf[e] = (float) run->centroids[e];
@@ -1300,7 +1405,9 @@ assign_rows (Workspace *ws,
         }
     }
 
+  prepare_history (ws, run->centroids);
   team_run (ws->team, ws->n_chunks, assign_chunk, &pass);
+  ws->pass++;
 
   for (guint chunk = 0; chunk < ws->n_chunks; chunk++)
     {
@@ -1318,7 +1425,10 @@ assign_rows (Workspace *ws,
   /* Per-iteration detail is too chatty for G_MESSAGES_DEBUG=all; keep it for debugging. */
   (void) computed;
 
-  ws->assign_all = FALSE;
+  /* When the bounds were tested and almost every row had to be computed anyway, testing them
+   * next time costs more than it saves: the next pass computes every row (renewing every bound)
+   * without testing, and the one after tests again. */
+  ws->assign_all = !ws->assign_all && computed >= 0.9 * (double) ws->rows;
 
   return changed;
 }
@@ -1330,10 +1440,14 @@ assign_reset (Workspace *ws,
               double    *sums)
 {
   for (gsize i = 0; i < ws->rows; i++)
-    run->labels[i] = G_MAXUINT;
+    {
+      run->labels[i] = G_MAXUINT;
+      run->stamp[i] = G_MAXUINT;
+    }
   memset (sums, 0, (gsize) ws->k * ws->cols * sizeof (double));
   memset (run->sizes, 0, ws->k * sizeof (gsize));
   ws->assign_all = TRUE;
+  ws->pass = 0;
 }
 
 /* The inertia of the current labels with respect to the centres they were assigned to, from the
@@ -1364,35 +1478,16 @@ inertia_from_sums (const Workspace *ws,
   return MAX (inertia, 0.0);
 }
 
-/* How far every centre moved from @old to run->centroids, and half the distance from each to
- * its nearest other centre: what the bounds of assign_chunk() need. */
+/* Half the distance from each centre to its nearest other centre, for the bounds of
+ * assign_chunk(). */
 static void
-measure_motion (Workspace    *ws,
-                const Run    *run,
-                const double *old)
+measure_gaps (Workspace *ws,
+              const Run *run)
 {
   const gsize cols = ws->cols;
 
-  ws->max_shift = ws->second_shift = 0.0;
-  ws->max_shift_centre = 0;
-
   for (guint c = 0; c < ws->k; c++)
-    {
-      double shift = sqrt (sq_dist (run->centroids + (gsize) c * cols, old + (gsize) c * cols,
-                                    cols));
-
-      ws->shift[c] = shift;
-      if (shift > ws->max_shift)
-        {
-          ws->second_shift = ws->max_shift;
-          ws->max_shift = shift;
-          ws->max_shift_centre = c;
-        }
-      else
-        ws->second_shift = MAX (ws->second_shift, shift);
-
-      ws->half_gap[c] = INFINITY;
-    }
+    ws->half_gap[c] = INFINITY;
 
   for (guint c = 0; c < ws->k; c++)
     for (guint o = c + 1; o < ws->k; o++)
@@ -1451,9 +1546,8 @@ update_centroids (const Workspace *ws,
       run->sizes[c] = 1;
       run->labels[far] = c;
       run->min_dist[far] = 0.0;
-      /* The row sits on its new centre; a lower bound of 0 makes the next step recompute it. */
-      run->upper[far] = 0.0;
-      run->lower[far] = 0.0;
+      /* No bounds: the next step recomputes the row. */
+      run->stamp[far] = G_MAXUINT;
     }
 
   for (guint c = 0; c < k; c++)
@@ -1523,7 +1617,6 @@ fit_one (Workspace               *ws,
   const guint32 seed_array[2] = { options->seed, init };
   g_autoptr(GRand) rand = g_rand_new_with_seed_array (seed_array, G_N_ELEMENTS (seed_array));
   g_autofree double *sums = g_new (double, (gsize) ws->k * ws->cols);
-  g_autofree double *old = g_new (double, (gsize) ws->k * ws->cols);
   double previous = INFINITY;
   gboolean converged = FALSE;
   gint64 started = g_get_monotonic_time ();
@@ -1565,9 +1658,8 @@ fit_one (Workspace               *ws,
           break;
         }
 
-      memcpy (old, run->centroids, (gsize) ws->k * ws->cols * sizeof (double));
       update_centroids (ws, run, sums);
-      measure_motion (ws, run, old);
+      measure_gaps (ws, run);
 
       /* previous == 0 also stops here: every row sits on its centre. */
       if (isfinite (previous) && fabs (previous - inertia) <= options->tol * previous)
