@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "../cst-test-util.h"
 #include "io/cst-csv-chunks.h"
 #include "io/cst-csv.h"
@@ -57,6 +59,92 @@ test_csv_quoted (void)
   g_assert_false (cst_csv_reader_next (reader, &error));
   g_assert_no_error (error);
   g_assert_cmpint (cst_csv_reader_get_offset (reader), ==, cst_csv_reader_get_size (reader));
+}
+
+/* Records read at once (whole plain lines) and byte by byte (quotes, lines across the end of
+ * the reader's 256 KiB buffer, empty lines, the last line without its line end) give the
+ * fields, raw bytes and line numbers the file holds. */
+static void
+test_csv_plain_and_quoted (void)
+{
+  g_autoptr(GString) text = g_string_new ("id,name,amount,note\n");
+  g_autoptr(GPtrArray) expected = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autoptr(GArray) lines = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstCsvReader) reader = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cst-csv-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  guint64 line = 2;
+  guint n = 0;
+
+  g_assert_no_error (error);
+  for (guint r = 0; r < 12000; r++)
+    {
+      char **fields = g_new0 (char *, 5);
+
+      fields[0] = g_strdup_printf ("%u", r);
+      fields[1] = g_strdup (r % 3 == 0 ? "Zoë Müller" : r % 7 == 0 ? "Smith, Ann" : "Ann");
+      fields[2] = g_strdup_printf ("%u.%02u", r * 7, r % 100);
+      fields[3] = g_strdup (r % 11 == 0 ? "" : r % 13 == 0 ? "said \"hi\"" : "ok");
+      for (guint f = 0; f < 4; f++)
+        {
+          gboolean quote = strpbrk (fields[f], ",\"") != NULL;
+
+          if (f > 0)
+            g_string_append_c (text, ',');
+          if (quote)
+            {
+              g_autofree char *doubled = NULL;
+              g_auto(GStrv) parts = g_strsplit (fields[f], "\"", -1);
+
+              doubled = g_strjoinv ("\"\"", parts);
+              g_string_append_printf (text, "\"%s\"", doubled);
+            }
+          else
+            g_string_append (text, fields[f]);
+        }
+      /* CRLF on every other line, no line end at all after the last one. */
+      if (r + 1 < 12000)
+        g_string_append (text, r % 2 ? "\r\n" : "\n");
+      g_ptr_array_add (expected, fields);
+      g_array_append_val (lines, line);
+      line++;
+      if (r % 97 == 0 && r + 1 < 12000)
+        {
+          g_string_append_c (text, '\n');
+          line++;
+        }
+    }
+  g_assert_cmpuint (text->len, >, 256 * 1024);
+
+  path = g_build_filename (dir, "mixed.csv", NULL);
+  g_assert_true (g_file_set_contents (path, text->str, text->len, &error));
+  reader = cst_csv_reader_new (path, ',', &error);
+  g_assert_no_error (error);
+
+  g_assert_true (cst_csv_reader_next (reader, &error));
+  g_assert_cmpstr (cst_csv_reader_get_field (reader, 3), ==, "note");
+  while (cst_csv_reader_next (reader, &error))
+    {
+      char **fields = g_ptr_array_index (expected, n);
+
+      g_assert_cmpuint (cst_csv_reader_get_n_fields (reader), ==, 4);
+      for (guint f = 0; f < 4; f++)
+        g_assert_cmpstr (cst_csv_reader_get_field (reader, f), ==, fields[f]);
+      g_assert_cmpuint (cst_csv_reader_get_line (reader), ==, g_array_index (lines, guint64, n));
+      if (strpbrk (cst_csv_reader_get_raw (reader, NULL), "\"\r") == NULL)
+        {
+          g_autofree char *joined = g_strjoinv (",", fields);
+
+          g_assert_cmpstr (cst_csv_reader_get_raw (reader, NULL), ==, joined);
+        }
+      n++;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 12000);
+
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 static void
@@ -237,6 +325,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/cst/csv/quoted", test_csv_quoted);
+  g_test_add_func ("/cst/csv/plain-and-quoted", test_csv_plain_and_quoted);
   g_test_add_func ("/cst/csv/bom", test_csv_bom);
   g_test_add_func ("/cst/csv/errors", test_csv_errors);
   g_test_add_func ("/cst/csv/real-data", test_csv_real_data);
