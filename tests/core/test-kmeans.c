@@ -332,20 +332,67 @@ plain_lloyd (const double *x,
     }
 }
 
-/* The assignment step has two implementations: a fused, vectorised kernel for up to 64
- * columns in double precision, and BLAS blocks for wider data (and float32). Both, with the
- * bounds that skip rows, must give the labels of plain Lloyd iterations from the same centres,
- * and an inertia equal to 1e-12 relative: here on overlapping blobs (so labels keep changing
- * and the bounds must do real work), with k not a multiple of the kernel's four centres and
- * row counts not a multiple of its eight-row tiles. Clusters are renumbered by size, so labels
- * are compared through the centre each points at. */
+/* Fits @x from @init with @max_iter iterations and tol 0, and checks the labels against
+ * plain_lloyd() from the same centres: each row's centre equal to 1e-9 (clusters are
+ * renumbered by size, so labels are compared through the centre each points at) and the
+ * inertia equal to 1e-12 relative. */
+static void
+assert_matches_plain (const double *x,
+                      gsize         rows,
+                      gsize         cols,
+                      guint         k,
+                      const double *init,
+                      guint         max_iter)
+{
+  g_autofree double *centres = g_new (double, k * cols);
+  g_autofree guint *labels = g_new (guint, rows);
+  g_autoptr(CstKmeansResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  CstKmeansOptions options;
+  double inertia = 0.0, scale = 0.0;
+
+  cst_kmeans_options_init (&options);
+  options.k = k;
+  options.max_iter = max_iter;
+  options.tol = 0.0;
+  options.init_centroids = init;
+  result = cst_kmeans_fit (x, rows, cols, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_result_consistent (result);
+
+  plain_lloyd (x, rows, cols, k, init, options.max_iter, labels, centres);
+
+  for (gsize e = 0; e < k * cols; e++)
+    scale = MAX (scale, fabs (centres[e]));
+  for (gsize i = 0; i < rows; i++)
+    {
+      const double *ours = result->centroids + result->labels[i] * cols;
+      const double *theirs = centres + labels[i] * cols;
+
+      for (gsize j = 0; j < cols; j++)
+        g_assert_cmpfloat_with_epsilon (ours[j], theirs[j], 1e-9 * MAX (scale, 1.0));
+      for (gsize j = 0; j < cols; j++)
+        inertia += (x[i * cols + j] - theirs[j]) * (x[i * cols + j] - theirs[j]);
+    }
+
+  g_test_message ("%zu x %zu, k = %u: inertia %.17g, plain %.17g", rows, cols, k,
+                  result->inertia, inertia);
+  g_assert_cmpfloat (fabs (result->inertia - inertia), <=, 1e-12 * inertia);
+}
+
+/* The assignment step has three implementations: a float screen over tiles of sixteen rows
+ * that hands its close calls to a fused, vectorised kernel in double precision (up to 64
+ * columns), and BLAS blocks for wider data (and float32). All, with the bounds that skip rows,
+ * must give the labels of plain Lloyd iterations from the same centres: here on overlapping
+ * blobs (so labels keep changing and the bounds must do real work), with k not a multiple of
+ * the kernels' centres per step and row counts not a multiple of their tiles. */
 static void
 test_fused_matches_plain (void)
 {
   const struct { gsize rows; gsize cols; guint k; } cases[] = {
-    { 20011, 16, 7 },   /* fused kernel */
-    { 5003, 3, 13 },    /* fused, few columns, more centres */
-    { 3001, 70, 5 },    /* wider than the kernel: BLAS */
+    { 20011, 16, 7 },   /* screen and fused kernel */
+    { 5003, 3, 13 },    /* few columns, more centres */
+    { 3001, 70, 5 },    /* wider than the kernels: BLAS */
   };
 
   for (guint n = 0; n < G_N_ELEMENTS (cases); n++)
@@ -354,41 +401,53 @@ test_fused_matches_plain (void)
       const guint k = cases[n].k;
       g_autofree double *x = make_blobs (77 + n, rows, cols, 5, 1.0, 1.0, NULL);
       g_autofree double *init = g_new (double, k * cols);
-      g_autofree double *centres = g_new (double, k * cols);
-      g_autofree guint *labels = g_new (guint, rows);
-      g_autoptr(CstKmeansResult) result = NULL;
-      g_autoptr(GError) error = NULL;
-      CstKmeansOptions options;
-      double inertia = 0.0;
 
       for (guint c = 0; c < k; c++)
         memcpy (init + c * cols, x + (gsize) (c * 997 % rows) * cols, cols * sizeof (double));
+      assert_matches_plain (x, rows, cols, k, init, 15);
+    }
+}
 
-      cst_kmeans_options_init (&options);
-      options.k = k;
-      options.max_iter = 15;
-      options.tol = 0.0;
-      options.init_centroids = init;
-      result = cst_kmeans_fit (x, rows, cols, &options, NULL, NULL, NULL, &error);
-      g_assert_no_error (error);
-      assert_result_consistent (result);
+/* Close calls: on a 10 × 10 grid of small integers, repeated, many rows are exactly as far
+ * from two centres (a tie the float screen cannot settle, so the double kernel must, giving the
+ * lower index as plain Lloyd iterations do). Every distance here is exact in double, also
+ * after the update (the means are halves), so the ties are real ones; with other values the
+ * expanded form ‖x‖² + ‖c‖² − 2 x·c that both kernels (and BLAS) use rounds them apart. Then
+ * blobs far from the origin scaled to 1e-20 and to 1e14 (too large to screen in float): the
+ * labels stay those of plain iterations. */
+static void
+test_close_calls (void)
+{
+  const gsize rows = 20000, cols = 4;
+  const guint k = 6;
+  g_autofree double *x = g_new0 (double, rows * cols);
+  g_autofree double *init = g_new0 (double, k * cols);
+  const double scales[] = { 1e-20, 1e14 };
 
-      plain_lloyd (x, rows, cols, k, init, options.max_iter, labels, centres);
+  for (gsize i = 0; i < rows; i++)
+    {
+      x[i * cols] = i % 10;
+      x[i * cols + 1] = (i / 10) % 10;
+    }
+  /* Centres two apart on the first axis: every row with x = 3 or 5 or 7 is on a tie. */
+  for (guint c = 0; c < k; c++)
+    {
+      init[c * cols] = 2.0 * (c % 3) + 2.0;
+      init[c * cols + 1] = c < 3 ? 2.0 : 7.0;
+    }
+  assert_matches_plain (x, rows, cols, k, init, 1);
+  assert_matches_plain (x, rows, cols, k, init, 10);
 
-      for (gsize i = 0; i < rows; i++)
-        {
-          const double *ours = result->centroids + result->labels[i] * cols;
-          const double *theirs = centres + labels[i] * cols;
+  for (guint s = 0; s < G_N_ELEMENTS (scales); s++)
+    {
+      g_autofree double *scaled = make_blobs (5, 8000, 16, 4, 1.0, 1.0, NULL);
+      g_autofree double *start = g_new (double, 5 * 16);
 
-          for (gsize j = 0; j < cols; j++)
-            g_assert_cmpfloat_with_epsilon (ours[j], theirs[j], 1e-9);
-          for (gsize j = 0; j < cols; j++)
-            inertia += (x[i * cols + j] - theirs[j]) * (x[i * cols + j] - theirs[j]);
-        }
-
-      g_test_message ("%zu x %zu, k = %u: inertia %.17g, plain %.17g", rows, cols, k,
-                      result->inertia, inertia);
-      g_assert_cmpfloat (fabs (result->inertia - inertia), <=, 1e-12 * inertia);
+      for (gsize e = 0; e < 8000 * 16; e++)
+        scaled[e] = (scaled[e] + 100.0) * scales[s];
+      for (guint c = 0; c < 5; c++)
+        memcpy (start + c * 16, scaled + (gsize) c * 1511 * 16, 16 * sizeof (double));
+      assert_matches_plain (scaled, 8000, 16, 5, start, 12);
     }
 }
 
@@ -806,6 +865,7 @@ main (int   argc,
   g_test_add_func ("/cst/kmeans/determinism", test_determinism);
   g_test_add_func ("/cst/kmeans/threads", test_threads);
   g_test_add_func ("/cst/kmeans/fused-matches-plain", test_fused_matches_plain);
+  g_test_add_func ("/cst/kmeans/close-calls", test_close_calls);
   g_test_add_func ("/cst/kmeans/n-init-keeps-best", test_n_init_keeps_best);
   g_test_add_func ("/cst/kmeans/empty-cluster", test_empty_cluster);
   g_test_add_func ("/cst/kmeans/invalid-input", test_invalid_input);

@@ -214,9 +214,8 @@ next_plain_record (CstCsvReader *self)
     for (; i + 16 <= len; i += 16)
       {
         __m128i bytes = _mm_loadu_si128 ((const __m128i *) (v + i));
-        guint special = _mm_movemask_epi8 (_mm_or_si128 (_mm_or_si128 (_mm_cmpeq_epi8 (bytes, quote),
-                                                                       _mm_cmpeq_epi8 (bytes, cr)),
-                                                         _mm_cmpeq_epi8 (bytes, nul)));
+        __m128i odd = _mm_or_si128 (_mm_cmpeq_epi8 (bytes, quote), _mm_cmpeq_epi8 (bytes, cr));
+        guint special = _mm_movemask_epi8 (_mm_or_si128 (odd, _mm_cmpeq_epi8 (bytes, nul)));
         guint marks = _mm_movemask_epi8 (_mm_cmpeq_epi8 (bytes, delim));
 
         if (special != 0)

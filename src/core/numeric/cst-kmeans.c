@@ -32,6 +32,12 @@
 #define FUSED_TILE     8   /* rows per tile: one vector of doubles per column */
 #define FUSED_CENTRES  4   /* centres per step: four independent sums hide the FMA latency */
 #define FUSED_MAX_COLS 64  /* the transposed tile lives on the stack; wider data uses BLAS */
+#define SCREEN_TILE    16  /* rows per tile of fused_top2_screen(): one vector of floats */
+#define SCREEN_CENTRES 8   /* its centres per step */
+#define SCREEN_MIN_PENDING 4 /* fewer pending rows in a tile go to the double kernel alone */
+#define MOVE_AHEAD     32  /* rows that moved are fetched this many ahead of their sums */
+#define SCREEN_MAX_NORM 1e30   /* largest ‖x‖² the float screen takes: far from float's 3.4e38 */
+#define SCREEN_FLOOR   1e-30f  /* added to every margin: rounding near float's smallest values */
 
 /* How many past passes' centres carry a row's bounds forward (at most HISTORY_BYTES of them); a
  * row whose bounds are older is recomputed. */
@@ -40,6 +46,19 @@
 
 /* Upper bound on the local trials of k-means++ (2 + ⌊ln k⌋ reaches it only for k > e^14). */
 #define MAX_TRIALS 16
+
+/* The vector kernels are compiled for x86-64-v4, x86-64-v3 and the baseline (see fused_top2()). */
+#if defined (__GNUC__) && !defined (__clang__) && defined (__x86_64__) && \
+    defined (__ELF__) && !defined (__SANITIZE_ADDRESS__)
+#define FUSED_CLONES __attribute__ ((target_clones ("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define FUSED_CLONES
+#endif
+
+typedef double fused_vd __attribute__ ((vector_size (FUSED_TILE * sizeof (double))));
+typedef gint64 fused_vl __attribute__ ((vector_size (FUSED_TILE * sizeof (gint64))));
+typedef float screen_vf __attribute__ ((vector_size (SCREEN_TILE * sizeof (float))));
+typedef gint32 screen_vi __attribute__ ((vector_size (SCREEN_TILE * sizeof (gint32))));
 
 /* A fixed set of threads that run one pass over the chunks at a time; the calling thread works
  * too, and is the only one that reports progress or checks for cancellation. */
@@ -83,7 +102,10 @@ typedef struct
   gsize        *chunk_changed; /* n_chunks */
   double        x_sq_total;  /* Σ ‖x_i‖², for the inertia from the cluster sums */
   /* Where the centres were in the last passes, for the bounds of assign_chunk(). */
-  gboolean      assign_all;  /* recompute every row (no valid bounds yet) */
+  gboolean      assign_all;  /* recompute every row (no valid bounds yet, or skip_tests) */
+  guint         skip_tests;  /* passes still to run without testing the bounds */
+  gboolean      fetch_rows;  /* the last pass moved many rows: screened tiles fetch theirs */
+  guint         test_backoff; /* passes skipped after the last test that did not pay */
   guint         pass;        /* assignment passes since assign_reset() */
   guint         history;     /* passes kept in past_centres */
   double       *past_centres; /* history × k × cols: the centres of pass p in slot p % history */
@@ -95,6 +117,16 @@ typedef struct
   /* Single precision (options->use_float32): the assignment step runs sgemm on these copies;
    * sums, centres and the reported inertia stay double. */
   gboolean      single;
+  /* Or screening (double precision up to FUSED_MAX_COLS columns): fused_top2_screen() finds the
+   * nearest centres in float and fused_top2() checks the close calls in double. */
+  gboolean      screen;
+  float        *tiles;       /* ⌈rows / SCREEN_TILE⌉ × cols × SCREEN_TILE: the rows in float, a
+                              * tile's columns one after the other (a short last tile repeats
+                              * its last row) */
+  float        *neg2f;       /* k_padded × cols: the centres in float, times −2 */
+  float        *neg2f_norms; /* k_padded: their squared norms, +∞ for padding */
+  float         screen_margin;
+  float         screen_c_max; /* the largest of neg2f_norms[0..k) */
   float        *xf;          /* rows × cols, when single */
   float        *cf;          /* k × cols: the centres being assigned to */
   float        *cf_norms;    /* k: ‖cf_j‖² */
@@ -114,6 +146,8 @@ typedef struct
                        * as of the last time the row's distances were computed */
   double *upper;      /* rows: upper bound of the distance to the assigned centre */
   double *lower;      /* rows: lower bound of the distance to every other centre */
+  float  *upper_f;    /* with screening, rows: upper and lower in float, rounded outwards */
+  float  *lower_f;
   guint  *stamp;      /* rows: the pass whose centres upper and lower refer to, or G_MAXUINT */
   gsize  *sizes;      /* k */
   double  inertia;    /* exact, computed directly after the run */
@@ -291,8 +325,16 @@ run_new (const Workspace *ws)
   run->centroids = g_new0 (double, (gsize) ws->k * ws->cols);
   run->labels = g_new (guint, ws->rows);
   run->min_dist = g_new (double, ws->rows);
-  run->upper = g_new (double, ws->rows);
-  run->lower = g_new (double, ws->rows);
+  if (ws->screen)
+    {
+      run->upper_f = g_new (float, ws->rows);
+      run->lower_f = g_new (float, ws->rows);
+    }
+  else
+    {
+      run->upper = g_new (double, ws->rows);
+      run->lower = g_new (double, ws->rows);
+    }
   run->stamp = g_new (guint, ws->rows);
   run->sizes = g_new0 (gsize, ws->k);
 
@@ -310,6 +352,8 @@ run_free (Run *run)
   g_free (run->min_dist);
   g_free (run->upper);
   g_free (run->lower);
+  g_free (run->upper_f);
+  g_free (run->lower_f);
   g_free (run->stamp);
   g_free (run->sizes);
   g_free (run);
@@ -359,12 +403,20 @@ workspace_init (Workspace    *ws,
     }
   else if (cols <= FUSED_MAX_COLS)
     {
-      ws->k_padded = (k + FUSED_CENTRES - 1) / FUSED_CENTRES * FUSED_CENTRES;
+      ws->k_padded = (k + SCREEN_CENTRES - 1) / SCREEN_CENTRES * SCREEN_CENTRES;
       ws->neg2 = g_new0 (double, (gsize) ws->k_padded * cols);
       ws->neg2_norms = g_new (double, ws->k_padded);
       for (guint c = k; c < ws->k_padded; c++)
         ws->neg2_norms[c] = INFINITY;
 
+      ws->screen = TRUE;
+      ws->tiles = g_new (float, (rows + SCREEN_TILE - 1) / SCREEN_TILE * SCREEN_TILE * cols);
+      ws->neg2f = g_new0 (float, (gsize) ws->k_padded * cols);
+      ws->neg2f_norms = g_new (float, ws->k_padded);
+      for (guint c = k; c < ws->k_padded; c++)
+        ws->neg2f_norms[c] = INFINITY;
+      /* (4 cols + 12) · 2⁻²⁴: about twice the bound in fused_top2_screen()'s comment. */
+      ws->screen_margin = (float) (cols + 3) * 0x1p-22f;
     }
 }
 
@@ -387,7 +439,9 @@ workspace_clear (Workspace *ws)
   g_clear_pointer (&ws->drift_second, g_free);
   g_clear_pointer (&ws->half_gap, g_free);
   g_clear_pointer (&ws->xf, g_free);
-
+  g_clear_pointer (&ws->tiles, g_free);
+  g_clear_pointer (&ws->neg2f, g_free);
+  g_clear_pointer (&ws->neg2f_norms, g_free);
   g_clear_pointer (&ws->cf, g_free);
   g_clear_pointer (&ws->cf_norms, g_free);
   g_clear_pointer (&ws->neg2, g_free);
@@ -601,21 +655,51 @@ block_distances (const Workspace *ws,
     }
 }
 
+/* The float tiles of rows [start, end) for fused_top2_screen(): each tile's columns one after
+ * the other, a vector of SCREEN_TILE rows each. */
+FUSED_CLONES static void
+build_tiles (const double *x,
+             gsize         start,
+             gsize         end,
+             gsize         cols,
+             float        *tiles)
+{
+  for (gsize first = start; first < end; first += SCREEN_TILE)
+    {
+      float *tile = tiles + (first - start) * cols;
+
+      for (gsize j = 0; j < cols; j++)
+        {
+          screen_vf column;
+
+          for (gsize r = 0; r < SCREEN_TILE; r++)
+            column[r] = (float) x[MIN (first + r, end - 1) * cols + j];
+          memcpy (tile + j * SCREEN_TILE, &column, sizeof column);
+        }
+    }
+}
+
 static void
 norms_chunk (gpointer data,
              guint    chunk)
 {
   Workspace *ws = data;
+  const gsize cols = ws->cols;
   gsize start, end;
 
   chunk_range (ws, chunk, &start, &end);
-  cst_matrix_row_sq_norms (ws->x + start * ws->cols, end - start, ws->cols, ws->x_norms + start);
+  cst_matrix_row_sq_norms (ws->x + start * cols, end - start, cols, ws->x_norms + start);
 
   if (ws->xf != NULL)
     {
-      for (gsize e = start * ws->cols; e < end * ws->cols; e++)
+      for (gsize e = start * cols; e < end * cols; e++)
         ws->xf[e] = (float) ws->x[e];
     }
+
+  /* Chunks start on a tile (CHUNK_ROWS is a multiple of SCREEN_TILE); a short last tile
+   * repeats its last row. */
+  if (ws->tiles != NULL)
+    build_tiles (ws->x, start, end, cols, ws->tiles + start * cols);
 }
 
 /* closest[i] = min (closest[i], D²(x_i, centre)) for the chosen centre ws->centre_row. */
@@ -1000,16 +1084,6 @@ add_row_float (double      *sum,
  * tile, though the FMA of the wider versions rounds differently from the baseline, so, as with
  * BLAS, results are bit-identical on one machine, not across processors. */
 
-#if defined (__GNUC__) && !defined (__clang__) && defined (__x86_64__) && \
-    defined (__ELF__) && !defined (__SANITIZE_ADDRESS__)
-#define FUSED_CLONES __attribute__ ((target_clones ("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define FUSED_CLONES
-#endif
-
-typedef double fused_vd __attribute__ ((vector_size (FUSED_TILE * sizeof (double))));
-typedef gint64 fused_vl __attribute__ ((vector_size (FUSED_TILE * sizeof (gint64))));
-
 /* For the @n rows of @x listed in @index, the centre j minimising e_j = ‖c_j‖² − 2·x·c_j (ties
  * to the lower index), as top2_block() finds it; then, with the row's ‖x‖² from @x_norms added
  * and clamped at 0, the squared distance to it (@best), its square root (@upper) and the square
@@ -1120,6 +1194,322 @@ fused_top2 (const double *x,
           lower[b + r] = w[r];
         }
     }
+}
+
+/* The screening kernel: fused_top2() in single precision for one tile of @m ≤ SCREEN_TILE
+ * consecutive rows, whose float copies are stored a column at a time (cols vectors of
+ * SCREEN_TILE, so they need no transposing), with their ‖x‖² in @x_norms. Sixteen rows to a
+ * vector: twice the rows per instruction of the double kernel, and half the memory read. Its
+ * nearest centre (@best_j) is only taken where it is certain. Rounding x, c, ‖x‖² and ‖c‖² to
+ * float and summing them with cols products in float moves each squared distance by at most
+ * (2 cols + 7) · 2⁻²⁴ · (‖x‖² + ‖c_j‖²) (Higham's bound for a dot product, with
+ * ‖c‖² + 2|x·c| ≤ 2 (‖x‖² + ‖c‖²)); @margin times (‖x‖² + @c_max), with @c_max the largest
+ * ‖c‖², is about twice that. Where the second smallest is more than two margins above the
+ * smallest, no rounding can swap them and @sure is set: the label is the one exact arithmetic
+ * gives, and the bounds (@upper, @lower: the distance to it and to the next, widened by a
+ * margin and a few ulps each way) hold. Elsewhere (close calls and ties: on overlapping
+ * clusters about one row in ten thousand) the caller asks fused_top2() in double precision. */
+FUSED_CLONES static void
+fused_top2_screen (const float  *tile,
+                   const double *x_norms,
+                   gsize         m,
+                   gsize         cols,
+                   const float  *neg2,
+                   const float  *norms,
+                   guint         k_padded,
+                   float         margin,
+                   float         c_max,
+                   guint        *best_j,
+                   float        *upper,
+                   float        *lower,
+                   gboolean     *sure)
+{
+  const screen_vi none = { 0 };
+  screen_vf row_norms, v, w, eps, up, lo;
+  screen_vi l = none, certain;
+
+  g_assert (cols <= FUSED_MAX_COLS);
+  g_assert (k_padded % SCREEN_CENTRES == 0);
+  g_assert (m >= 1 && m <= SCREEN_TILE);
+
+  for (gsize r = 0; r < SCREEN_TILE; r++)
+    {
+      /* A short tile repeats its last row; the copies' results are not stored. */
+      row_norms[r] = (float) x_norms[MIN (r, m - 1)];
+      v[r] = w[r] = INFINITY;
+    }
+
+  for (guint c = 0; c < k_padded; c += SCREEN_CENTRES)
+    {
+      const float *cc = neg2 + (gsize) c * cols;
+      screen_vf e[SCREEN_CENTRES];
+
+      /* ‖x‖² + ‖c‖² − 2 x·c: the squared distances themselves. */
+      for (guint q = 0; q < SCREEN_CENTRES; q++)
+        e[q] = row_norms + norms[c + q];
+
+      for (gsize j = 0; j < cols; j++)
+        {
+          screen_vf xj;
+
+          memcpy (&xj, tile + j * SCREEN_TILE, sizeof xj);
+          e[0] += xj * cc[j];
+          e[1] += xj * cc[cols + j];
+          e[2] += xj * cc[2 * cols + j];
+          e[3] += xj * cc[3 * cols + j];
+          e[4] += xj * cc[4 * cols + j];
+          e[5] += xj * cc[5 * cols + j];
+          e[6] += xj * cc[6 * cols + j];
+          e[7] += xj * cc[7 * cols + j];
+        }
+
+      /* As in fused_top2(): ties to the lower index, the second smallest kept too. */
+      for (guint q = 0; q < SCREEN_CENTRES; q++)
+        {
+          screen_vi closer = (screen_vi) (e[q] < v);
+          screen_vf larger = (screen_vf) (((screen_vi) v & closer) |
+                                          ((screen_vi) e[q] & ~closer));
+          screen_vi below = (screen_vi) (larger < w);
+
+          w = (screen_vf) (((screen_vi) larger & below) | ((screen_vi) w & ~below));
+          l = ((none + (gint32) (c + q)) & closer) | (l & ~closer);
+          v = (screen_vf) (((screen_vi) e[q] & closer) | ((screen_vi) v & ~closer));
+        }
+    }
+
+  eps = margin * (row_norms + c_max) + SCREEN_FLOOR;
+  certain = (screen_vi) (w - v > eps + eps);
+  up = v + eps;
+  lo = w - eps;
+  up = (screen_vf) ((screen_vi) up & (up > 0.0f));
+  lo = (screen_vf) ((screen_vi) lo & (lo > 0.0f));
+  for (gsize r = 0; r < SCREEN_TILE; r++)
+    {
+      up[r] = sqrtf (up[r]);
+      lo[r] = sqrtf (lo[r]);
+    }
+  /* The square roots and the sums before them round to nearest: a few ulps of room. */
+  up *= 1.0f + 0x1p-20f;
+  lo *= 1.0f - 0x1p-20f;
+
+  for (gsize r = 0; r < m; r++)
+    {
+      best_j[r] = (guint) l[r];
+      upper[r] = up[r];
+      lower[r] = lo[r];
+      sure[r] = certain[r] != 0;
+    }
+}
+
+/* Moves the @n rows listed in @moved into the clusters in @moved_to: each row's values leave
+ * its old cluster's sums (unless it had none yet) and join the new one's, in this chunk's
+ * partial sums and counts. The rows are fetched MOVE_AHEAD rows ahead (after the screen they
+ * are not in the cache), and added eight columns to a vector. */
+FUSED_CLONES static void
+move_rows (const Workspace *ws,
+           Run             *run,
+           double          *sums,
+           gssize          *counts,
+           const gsize     *moved,
+           const guint     *moved_to,
+           gsize            n)
+{
+  const gsize cols = ws->cols;
+
+  for (gsize q = 0; q < n; q++)
+    {
+      const double *row = ws->x + moved[q] * cols;
+      const guint label = moved_to[q];
+      const guint old = run->labels[moved[q]];
+      double *to = sums + (gsize) label * cols;
+      double *from = old != G_MAXUINT ? sums + (gsize) old * cols : NULL;
+      gsize j = 0;
+
+      if (q + MOVE_AHEAD < n)
+        for (gsize line = 0; line < cols * sizeof (double); line += 64)
+          __builtin_prefetch ((const char *) (ws->x + moved[q + MOVE_AHEAD] * cols) + line);
+
+      run->labels[moved[q]] = label;
+      counts[label]++;
+      if (from != NULL)
+        counts[old]--;
+
+      for (; j + FUSED_TILE <= cols; j += FUSED_TILE)
+        {
+          fused_vd value, sum;
+
+          memcpy (&value, row + j, sizeof value);
+          memcpy (&sum, to + j, sizeof sum);
+          sum += value;
+          memcpy (to + j, &sum, sizeof sum);
+          if (from == NULL)
+            continue;
+          memcpy (&sum, from + j, sizeof sum);
+          sum -= value;
+          memcpy (from + j, &sum, sizeof sum);
+        }
+      for (; j < cols; j++)
+        {
+          to[j] += row[j];
+          if (from != NULL)
+            from[j] -= row[j];
+        }
+    }
+}
+
+/* @value rounded to a float that is not below it, or not above it. */
+static inline float
+float_above (double value)
+{
+  float f = (float) value;
+
+  return (double) f < value ? nextafterf (f, INFINITY) : f;
+}
+
+static inline float
+float_below (double value)
+{
+  float f = (float) value;
+
+  return (double) f > value ? nextafterf (f, -INFINITY) : f;
+}
+
+/* The assignment step with screening: assign_chunk()'s bounds (kept in float), tested a row at
+ * a time; a tile of SCREEN_TILE rows with at least SCREEN_MIN_PENDING rows that may change is
+ * computed whole by fused_top2_screen() (which renews the bounds of its other rows too), while
+ * the pending rows of the other tiles, and the close calls of the screen, go to fused_top2() in
+ * double precision. So the labels are those of the double kernel, up to distances that exact
+ * arithmetic can tell apart and double rounding might not. The rows that moved update the sums
+ * at the end of each block, read a few rows ahead: they were not read in double, so they are
+ * not in the cache. */
+static void
+assign_chunk_screen (gpointer data,
+                     guint    chunk)
+{
+  Pass *pass = data;
+  Workspace *ws = pass->ws;
+  Run *run = pass->run;
+  const gsize cols = ws->cols;
+  const guint k = ws->k;
+  const guint now = ws->pass;
+  double *sums = ws->chunk_sums + (gsize) chunk * k * cols;
+  gssize *counts = ws->chunk_counts + (gsize) chunk * k;
+  guint8 tile_pending[BLOCK_ROWS / SCREEN_TILE];
+  guint tile_j[SCREEN_TILE];
+  gboolean sure[SCREEN_TILE];
+  g_autofree gsize *pending = g_new (gsize, BLOCK_ROWS);
+  g_autofree gsize *exact = g_new (gsize, BLOCK_ROWS);
+  g_autofree guint *exact_j = g_new (guint, BLOCK_ROWS);
+  g_autofree double *exact_d = g_new (double, 3 * BLOCK_ROWS);
+  g_autofree gsize *moved = g_new (gsize, BLOCK_ROWS);
+  g_autofree guint *moved_to = g_new (guint, BLOCK_ROWS);
+  gsize changed = 0;
+  gsize computed = 0;
+  gsize chunk_start, chunk_end;
+
+  chunk_range (ws, chunk, &chunk_start, &chunk_end);
+  memset (sums, 0, (gsize) k * cols * sizeof (double));
+  memset (counts, 0, k * sizeof (gssize));
+
+  for (gsize start = chunk_start; start < chunk_end; start += BLOCK_ROWS)
+    {
+      const gsize n = MIN ((gsize) BLOCK_ROWS, chunk_end - start);
+      gsize n_pending = 0, n_exact = 0, n_moved = 0, next = 0;
+
+      /* Every row is pending: every tile is computed whole. */
+      if (ws->assign_all)
+        {
+          memset (tile_pending, SCREEN_TILE, sizeof tile_pending);
+          n_pending = n;
+        }
+      else
+        memset (tile_pending, 0, sizeof tile_pending);
+
+      for (gsize i = start; i < start + n && !ws->assign_all; i++)
+        {
+          const guint stamp = run->stamp[i];
+          gboolean settled = FALSE;
+
+          if (stamp != G_MAXUINT && now - stamp < ws->history)
+            {
+              const guint a = run->labels[i];
+              const guint slot = stamp % ws->history;
+              double u = run->upper_f[i] + ws->drift[(gsize) slot * k + a];
+              double l = run->lower_f[i] - (a == ws->drift_max_centre[slot] ? ws->drift_second[slot]
+                                                                            : ws->drift_max[slot]);
+
+              settled = u < MAX (l, ws->half_gap[a]);
+            }
+          pending[n_pending] = i;
+          n_pending += !settled;
+          tile_pending[(i - start) / SCREEN_TILE] += !settled;
+        }
+
+      for (gsize first = start; first < start + n; first += SCREEN_TILE)
+        {
+          const gsize m = MIN ((gsize) SCREEN_TILE, start + n - first);
+          const guint count = tile_pending[(first - start) / SCREEN_TILE];
+
+          if (count < SCREEN_MIN_PENDING)
+            {
+              for (guint r = 0; r < count; r++)
+                exact[n_exact++] = pending[next++];
+              continue;
+            }
+          next += count;
+          computed += m;
+
+          /* Many rows moved last time: this tile's rows are fetched for the sums now, while
+           * the screen works on their float copies. */
+          if (ws->fetch_rows)
+            for (gsize line = 0; line < m * cols * sizeof (double); line += 64)
+              __builtin_prefetch ((const char *) (ws->x + first * cols) + line);
+
+          fused_top2_screen (ws->tiles + first * cols, ws->x_norms + first, m, cols, ws->neg2f,
+                             ws->neg2f_norms, ws->k_padded, ws->screen_margin, ws->screen_c_max,
+                             tile_j, run->upper_f + first, run->lower_f + first, sure);
+          for (gsize r = 0; r < m; r++)
+            {
+              const gsize i = first + r;
+
+              run->stamp[i] = now;
+              if (!sure[r])
+                exact[n_exact++] = i;
+              else if (tile_j[r] != run->labels[i])
+                {
+                  moved[n_moved] = i;
+                  moved_to[n_moved++] = tile_j[r];
+                }
+            }
+        }
+
+      if (n_exact > 0)
+        {
+          computed += n_exact;
+          fused_top2 (ws->x, ws->x_norms, exact, n_exact, cols, ws->neg2, ws->neg2_norms,
+                      ws->k_padded, exact_j, exact_d, exact_d + BLOCK_ROWS,
+                      exact_d + 2 * BLOCK_ROWS);
+          for (gsize q = 0; q < n_exact; q++)
+            {
+              const gsize i = exact[q];
+
+              run->stamp[i] = now;
+              run->upper_f[i] = float_above (exact_d[BLOCK_ROWS + q]);
+              run->lower_f[i] = float_below (exact_d[2 * BLOCK_ROWS + q]);
+              if (exact_j[q] != run->labels[i])
+                {
+                  moved[n_moved] = i;
+                  moved_to[n_moved++] = exact_j[q];
+                }
+            }
+        }
+
+      move_rows (ws, run, sums, counts, moved, moved_to, n_moved);
+      changed += n_moved;
+    }
+
+  ws->chunk_changed[chunk] = changed;
+  ws->chunk_value[(gsize) chunk * MAX_TRIALS] = (double) computed;
 }
 
 /* The assignment step for one chunk, with the bounds of Hamerly (2010, "Making k-means even
@@ -1391,6 +1781,25 @@ assign_rows (Workspace *ws,
       memcpy (ws->neg2_norms, ws->c_norms, ws->k * sizeof (double));
     }
 
+  if (ws->screen)
+    {
+      ws->screen_c_max = 0.0f;
+      for (guint c = 0; c < ws->k; c++)
+        {
+          double norm = 0.0;
+
+          for (gsize j = 0; j < ws->cols; j++)
+            {
+              float value = (float) run->centroids[(gsize) c * ws->cols + j];
+
+              ws->neg2f[(gsize) c * ws->cols + j] = -2.0f * value;
+              norm += (double) value * value;
+            }
+          ws->neg2f_norms[c] = (float) norm;
+          ws->screen_c_max = MAX (ws->screen_c_max, ws->neg2f_norms[c]);
+        }
+    }
+
   if (ws->single)
     {
       for (gsize e = 0; e < kc; e++)
@@ -1406,7 +1815,7 @@ assign_rows (Workspace *ws,
     }
 
   prepare_history (ws, run->centroids);
-  team_run (ws->team, ws->n_chunks, assign_chunk, &pass);
+  team_run (ws->team, ws->n_chunks, ws->screen ? assign_chunk_screen : assign_chunk, &pass);
   ws->pass++;
 
   for (guint chunk = 0; chunk < ws->n_chunks; chunk++)
@@ -1426,9 +1835,20 @@ assign_rows (Workspace *ws,
   (void) computed;
 
   /* When the bounds were tested and almost every row had to be computed anyway, testing them
-   * next time costs more than it saves: the next pass computes every row (renewing every bound)
-   * without testing, and the one after tests again. */
-  ws->assign_all = !ws->assign_all && computed >= 0.9 * (double) ws->rows;
+   * costs more than it saves: the next passes compute every row (renewing every bound) without
+   * testing, one pass the first time, then twice as many each time the test finds the same
+   * (at most 8), and none once it pays again. */
+  if (ws->assign_all)
+    {
+      if (ws->skip_tests > 0)
+        ws->skip_tests--;
+    }
+  else if (computed >= 0.9 * (double) ws->rows)
+    ws->skip_tests = ws->test_backoff = CLAMP (2 * ws->test_backoff, 1, 8);
+  else
+    ws->test_backoff = 0;
+  ws->assign_all = ws->skip_tests > 0;
+  ws->fetch_rows = changed > ws->rows / 8;
 
   return changed;
 }
@@ -1447,6 +1867,8 @@ assign_reset (Workspace *ws,
   memset (sums, 0, (gsize) ws->k * ws->cols * sizeof (double));
   memset (run->sizes, 0, ws->k * sizeof (gsize));
   ws->assign_all = TRUE;
+  ws->skip_tests = ws->test_backoff = 0;
+  ws->fetch_rows = TRUE;
   ws->pass = 0;
 }
 
@@ -1513,6 +1935,8 @@ update_centroids (const Workspace *ws,
   const gsize cols = ws->cols;
   const guint k = ws->k;
 
+  gboolean distances = !ws->screen;
+
   for (guint c = 0; c < k; c++)
     {
       gsize far = G_MAXSIZE;
@@ -1521,6 +1945,17 @@ update_centroids (const Workspace *ws,
 
       if (run->sizes[c] > 0)
         continue;
+
+      /* Screening keeps no distances: they are measured once, when a cluster empties. */
+      if (!distances)
+        {
+          for (gsize i = 0; i < rows; i++)
+            run->min_dist[i] = run->labels[i] == G_MAXUINT
+                               ? 0.0
+                               : sq_dist (ws->x + i * cols,
+                                          run->centroids + (gsize) run->labels[i] * cols, cols);
+          distances = TRUE;
+        }
 
       for (gsize i = 0; i < rows; i++)
         {
@@ -2165,11 +2600,13 @@ cst_kmeans_options_init (CstKmeansOptions *options)
  * rows) × k × cols), for tables too large for Lloyd's iterations; its inertia is typically a few
  * percent above Lloyd's.
  *
- * Distances come from a fused, vectorised kernel (double precision, up to 64 columns; compiled
- * for AVX-512, AVX2 and the baseline and chosen at load time) or BLAS (dgemm, dgemv, sgemm)
- * over blocks of 2048 rows; chunks of 32768 rows are
- * spread over one thread per processor, each with its own partial sums added up in chunk
- * order, so the result does not depend on the number of threads or on their scheduling.
+ * Distances come from vectorised kernels (compiled for AVX-512, AVX2 and the baseline and
+ * chosen at load time) or BLAS (dgemm, dgemv, sgemm) over blocks of 2048 rows. Up to 64
+ * columns in double precision, a float screen over tiles of 16 rows finds each row's nearest
+ * centre wherever rounding cannot change the answer, and a double kernel settles the close
+ * calls (see fused_top2_screen()): the labels of plain iterations, faster. Chunks of 32768
+ * rows are spread over one thread per processor, each with its own partial sums added up in
+ * chunk order, so the result does not depend on the number of threads or on their scheduling.
  * Lloyd's iterations skip the rows whose label provably cannot change (Hamerly's bounds, see
  * assign_chunk()), which gives the labels of plain iterations at a fraction of the cost once
  * the centres settle; the tolerance test uses the inertia from the cluster sums. The reported
@@ -2177,9 +2614,9 @@ cst_kmeans_options_init (CstKmeansOptions *options)
  *
  * Cost: O(n_init × (iterations × k + k·(2 + ln k)) × rows × cols) time at worst, the later
  * iterations usually much less; memory about rows × 72 bytes (norms, D² weights, and labels,
- * distances and bounds for the current and the best initialization) plus per-chunk partial
- * sums (k × cols doubles per 32768 rows) and 2048 × (k + cols) doubles per thread; @x is not
- * copied. While helper threads run, OpenBLAS is switched to one
+ * distances and bounds for the current and the best initialization), with the screen rows ×
+ * cols × 4 bytes more for the float copy, plus per-chunk partial sums (k × cols doubles per
+ * 32768 rows) and 2048 × (k + cols) doubles per thread; @x is not copied. While helper threads run, OpenBLAS is switched to one
  * thread per call (process-wide, restored afterwards); CST_KMEANS_THREADS caps the number of
  * threads.
  *
@@ -2204,6 +2641,7 @@ cst_kmeans_fit (const double            *x,
   g_autoptr(Run) best = NULL;
   g_autoptr(Run) run = NULL;
   CstKmeansResult *result;
+  double max_norm = 0.0;
   guint n_init;
 
   g_return_val_if_fail (x != NULL || rows == 0 || cols == 0, NULL);
@@ -2232,7 +2670,17 @@ cst_kmeans_fit (const double            *x,
     return NULL;
 
   for (gsize i = 0; i < rows; i++)
-    ws.x_sq_total += ws.x_norms[i];
+    {
+      ws.x_sq_total += ws.x_norms[i];
+      max_norm = MAX (max_norm, ws.x_norms[i]);
+    }
+
+  /* Squares beyond float's range cannot be screened in float. */
+  if (ws.screen && max_norm > SCREEN_MAX_NORM)
+    {
+      ws.screen = FALSE;
+      g_clear_pointer (&ws.tiles, g_free);
+    }
 
   if (options->algorithm == CST_KMEANS_MINIBATCH)
     {
