@@ -123,6 +123,7 @@ typedef struct
   float        *tiles;       /* ⌈rows / SCREEN_TILE⌉ × cols × SCREEN_TILE: the rows in float, a
                               * tile's columns one after the other (a short last tile repeats
                               * its last row) */
+  gboolean      tiles_ready; /* tiles filled (by the first assignment pass) */
   float        *neg2f;       /* k_padded × cols: the centres in float, times −2 */
   float        *neg2f_norms; /* k_padded: their squared norms, +∞ for padding */
   float         screen_margin;
@@ -386,7 +387,10 @@ workspace_init (Workspace    *ws,
   ws->chunk_counts = g_new (gssize, (gsize) ws->n_chunks * k);
   ws->chunk_value = g_new (double, (gsize) ws->n_chunks * MAX_TRIALS);
   ws->chunk_changed = g_new (gsize, ws->n_chunks);
-  ws->history = CLAMP (HISTORY_BYTES / ((gsize) k * cols * sizeof (double)), 1, HISTORY_MAX);
+  /* A power of two, so that a stamp's slot is a mask, not a division, in the hot loops. */
+  ws->history = HISTORY_MAX;
+  while (ws->history > 1 && (gsize) ws->history * k * cols * sizeof (double) > HISTORY_BYTES)
+    ws->history /= 2;
   ws->past_centres = g_new (double, (gsize) ws->history * k * cols);
   ws->drift = g_new (double, (gsize) ws->history * k);
   ws->drift_max = g_new (double, ws->history);
@@ -695,11 +699,6 @@ norms_chunk (gpointer data,
       for (gsize e = start * cols; e < end * cols; e++)
         ws->xf[e] = (float) ws->x[e];
     }
-
-  /* Chunks start on a tile (CHUNK_ROWS is a multiple of SCREEN_TILE); a short last tile
-   * repeats its last row. */
-  if (ws->tiles != NULL)
-    build_tiles (ws->x, start, end, cols, ws->tiles + start * cols);
 }
 
 /* closest[i] = min (closest[i], D²(x_i, centre)) for the chosen centre ws->centre_row. */
@@ -1196,6 +1195,33 @@ fused_top2 (const double *x,
     }
 }
 
+/* Whether a row whose bounds, exact in pass @stamp, were @upper for its centre @label and @lower
+ * for every other centre, provably keeps @label in the current pass: @upper grows by how far
+ * that centre has moved since, @lower shrinks by the farthest any other has, and while the
+ * upper bound stays below the lower one, or below half the distance from the centre to its
+ * nearest other one, no other centre can be closer (triangle inequality). Strictly: on a tie
+ * the row is recomputed, so ties go to the lower index as in plain Lloyd iterations
+ * (coinciding centres after an empty-cluster repair). Bounds older than the history are not
+ * used. */
+static inline gboolean
+bounds_settled (const Workspace *ws,
+                guint            stamp,
+                guint            label,
+                double           upper,
+                double           lower)
+{
+  guint slot;
+
+  if (stamp == G_MAXUINT || ws->pass - stamp >= ws->history)
+    return FALSE;
+
+  slot = stamp & (ws->history - 1);
+  upper += ws->drift[(gsize) slot * ws->k + label];
+  lower -= label == ws->drift_max_centre[slot] ? ws->drift_second[slot] : ws->drift_max[slot];
+
+  return upper < MAX (lower, ws->half_gap[label]);
+}
+
 /* The screening kernel: fused_top2() in single precision for one tile of @m ≤ SCREEN_TILE
  * consecutive rows, whose float copies are stored a column at a time (cols vectors of
  * SCREEN_TILE, so they need no transposing), with their ‖x‖² in @x_norms. Sixteen rows to a
@@ -1427,19 +1453,9 @@ assign_chunk_screen (gpointer data,
 
       for (gsize i = start; i < start + n && !ws->assign_all; i++)
         {
-          const guint stamp = run->stamp[i];
-          gboolean settled = FALSE;
+          const gboolean settled = bounds_settled (ws, run->stamp[i], run->labels[i],
+                                                   run->upper_f[i], run->lower_f[i]);
 
-          if (stamp != G_MAXUINT && now - stamp < ws->history)
-            {
-              const guint a = run->labels[i];
-              const guint slot = stamp % ws->history;
-              double u = run->upper_f[i] + ws->drift[(gsize) slot * k + a];
-              double l = run->lower_f[i] - (a == ws->drift_max_centre[slot] ? ws->drift_second[slot]
-                                                                            : ws->drift_max[slot]);
-
-              settled = u < MAX (l, ws->half_gap[a]);
-            }
           pending[n_pending] = i;
           n_pending += !settled;
           tile_pending[(i - start) / SCREEN_TILE] += !settled;
@@ -1464,6 +1480,12 @@ assign_chunk_screen (gpointer data,
           if (ws->fetch_rows)
             for (gsize line = 0; line < m * cols * sizeof (double); line += 64)
               __builtin_prefetch ((const char *) (ws->x + first * cols) + line);
+
+          /* The first pass computes every tile: it makes the float copies on the way, while
+           * the rows are in the cache for the sums. Tiles start at multiples of SCREEN_TILE
+           * (so do blocks and chunks); a short last tile repeats its last row. */
+          if (!ws->tiles_ready)
+            build_tiles (ws->x, first, first + m, cols, ws->tiles + first * cols);
 
           fused_top2_screen (ws->tiles + first * cols, ws->x_norms + first, m, cols, ws->neg2f,
                              ws->neg2f_norms, ws->k_padded, ws->screen_margin, ws->screen_c_max,
@@ -1589,21 +1611,9 @@ assign_chunk (gpointer data,
 
       for (gsize i = start; i < start + n; i++)
         {
-          const guint stamp = run->stamp[i];
-          gboolean settled = FALSE;
-
-          if (!ws->assign_all && stamp != G_MAXUINT && now - stamp < ws->history)
-            {
-              const guint a = run->labels[i];
-              const guint slot = stamp % ws->history;
-              double u = run->upper[i] + ws->drift[(gsize) slot * k + a];
-              double l = run->lower[i] - (a == ws->drift_max_centre[slot] ? ws->drift_second[slot]
-                                                                          : ws->drift_max[slot]);
-
-              /* Strictly: on a tie the row is recomputed, so ties go to the lower index as in
-               * plain Lloyd iterations (coinciding centres after an empty-cluster repair). */
-              settled = u < MAX (l, ws->half_gap[a]);
-            }
+          const gboolean settled = !ws->assign_all &&
+                                   bounds_settled (ws, run->stamp[i], run->labels[i],
+                                                   run->upper[i], run->lower[i]);
 
           /* Without a branch: whether a row is settled is a coin toss on overlapping clusters. */
           pending[n_pending] = i;
@@ -1815,7 +1825,10 @@ assign_rows (Workspace *ws,
     }
 
   prepare_history (ws, run->centroids);
+
+  g_assert (!ws->screen || ws->tiles_ready || ws->assign_all);
   team_run (ws->team, ws->n_chunks, ws->screen ? assign_chunk_screen : assign_chunk, &pass);
+  ws->tiles_ready = ws->screen;
   ws->pass++;
 
   for (guint chunk = 0; chunk < ws->n_chunks; chunk++)
