@@ -759,7 +759,8 @@ cst_cli_segment (int    argc,
     { "n-init", 0, 0, G_OPTION_ARG_STRING, &args.n_init,
       N_("Initializations, the best is kept (default 4)"), N_("N") },
     { "float32", 0, 0, G_OPTION_ARG_NONE, &args.float32,
-      N_("Compute distances in single precision (faster; results differ in the last digits)"),
+      N_("Above 64 features, compute distances in single precision (faster; results differ in "
+         "the last digits)"),
       NULL },
     { "minibatch", 0, 0, G_OPTION_ARG_NONE, &args.minibatch,
       N_("Use mini-batch k-means (for very large files; with --k auto it is used above "

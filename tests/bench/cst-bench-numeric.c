@@ -27,7 +27,8 @@
  *   gen OUT.f64 ROWS COLS K SEED SPREAD      the table of cst-bench-gen, as float64
  *   kmeans DATA.f64 COLS K ITER CENTRES.f64  Lloyd from K rows drawn as centres (written to
  *                                            CENTRES.f64), ITER iterations, tol 0: double,
- *                                            float32, and mini-batch for comparison
+ *                                            float32 (the same path up to 64 columns), and
+ *                                            mini-batch for comparison
  *   silhouette DATA.f64 COLS N SAMPLE.f64 LABELS.i32
  *                                            silhouette of N sampled rows labelled by k-means
  *                                            (k = 8); the rows and labels are written out

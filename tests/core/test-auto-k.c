@@ -706,11 +706,12 @@ test_minibatch_candidates (void)
 
 /* Single precision against double on the same data and the same starting centres: inertia
  * within 1e-4 relative (the float distances choose the nearest centre; the sums and the
- * reported inertia are double, so the difference is only the rare near-tie). */
+ * reported inertia are double, so the difference is only the rare near-tie). Single precision
+ * throughout only applies above 64 columns: narrower data is screened in float either way. */
 static void
 test_float32 (void)
 {
-  const gsize n = 40000, cols = 8;
+  const gsize n = 40000, cols = 72;
   const guint k = 6;
   g_autofree double *x = make_random_blobs (6, n, cols, k, 2.0);
   g_autoptr(CstKmeansResult) seeded = NULL;

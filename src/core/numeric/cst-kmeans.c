@@ -398,7 +398,9 @@ workspace_init (Workspace    *ws,
   ws->drift_second = g_new (double, ws->history);
   ws->half_gap = g_new0 (double, k);
 
-  if (use_float32)
+  /* Up to FUSED_MAX_COLS columns the float screen runs either way, with the close calls checked
+   * in double: it is faster than sgemm in single precision throughout. */
+  if (use_float32 && cols > FUSED_MAX_COLS)
     {
       ws->single = TRUE;
       ws->xf = g_new (float, rows * cols);
@@ -2605,9 +2607,10 @@ cst_kmeans_options_init (CstKmeansOptions *options)
  * options give the same labels and the same inertia bit for bit on a given machine.
  *
  * With init_centroids set, those centres replace k-means++ and a single initialization runs.
- * With use_float32 the assignment step computes distances in single precision (sgemm on a float
- * copy of @x, rows × cols × 4 more bytes); the centre sums, the centres and the reported inertia
- * stay double. With %CST_KMEANS_MINIBATCH, max_iter counts mini-batch steps of batch_size rows
+ * With use_float32 and more than 64 columns the assignment step computes distances in single
+ * precision (sgemm on a float copy of @x, rows × cols × 4 more bytes); the centre sums, the
+ * centres and the reported inertia stay double. Up to 64 columns it changes nothing: the
+ * distances are screened in single precision anyway (see below). With %CST_KMEANS_MINIBATCH, max_iter counts mini-batch steps of batch_size rows
  * (k-means++ then runs on n_init subsets of 3 × batch_size rows, the best on another subset
  * kept; tol is not used), followed by one assignment of every row: O((max_iter × batch_size +
  * rows) × k × cols), for tables too large for Lloyd's iterations; its inertia is typically a few

@@ -34,9 +34,10 @@ typedef struct
    * from it keep the behaviour they had. */
   CstKmeansAlgorithm  algorithm;       /* default CST_KMEANS_LLOYD */
   guint               batch_size;      /* rows per mini-batch step, ≥ 1 (default 2048) */
-  gboolean            use_float32;     /* distances in single precision (sgemm); centre sums,
-                                        * centres and the reported inertia stay double
-                                        * (default FALSE) */
+  gboolean            use_float32;     /* above 64 columns, distances in single precision
+                                        * (sgemm); centre sums, centres and the reported
+                                        * inertia stay double. Up to 64 columns distances are
+                                        * screened in float anyway (default FALSE) */
   const double       *init_centroids;  /* (nullable) k × cols starting centres used instead of
                                         * k-means++ (then a single initialisation); not copied,
                                         * must outlive the call (default NULL) */
