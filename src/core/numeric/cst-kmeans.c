@@ -2691,8 +2691,9 @@ cst_kmeans_fit (const double            *x,
       max_norm = MAX (max_norm, ws.x_norms[i]);
     }
 
-  /* Squares beyond float's range cannot be screened in float. */
-  if (ws.screen && max_norm > SCREEN_MAX_NORM)
+  /* Squares beyond float's range cannot be screened in float; and mini-batch k-means assigns
+   * all rows once, which does not repay making the float copies. */
+  if (ws.screen && (max_norm > SCREEN_MAX_NORM || options->algorithm == CST_KMEANS_MINIBATCH))
     {
       ws.screen = FALSE;
       g_clear_pointer (&ws.tiles, g_free);
