@@ -13,7 +13,8 @@
  * imported. The files are read (at most their first 256 KiB) in a worker thread; changing a
  * setting re-reads that sample, which is bounded and fast, on the main thread. */
 
-#define PREVIEW_ROWS 8
+#define PREVIEW_ROWS  8
+#define PREVIEW_CHARS 24  /* longest cell shown whole in the preview */
 
 static const struct { const char *name; const char *label; } encodings[] = {
   { "UTF-8", N_("UTF-8") },
@@ -411,6 +412,19 @@ build_settings (CstImportWizard *self,
   return group;
 }
 
+/* A cell of the preview: its whole text up to PREVIEW_CHARS characters, then an ellipsis. An
+ * ellipsizing label would otherwise shrink to the ellipsis alone, and a wide file would show
+ * nothing but dots instead of scrolling sideways. */
+static void
+preview_label_setup (GtkLabel   *label,
+                     const char *text)
+{
+  gtk_label_set_xalign (label, 0);
+  gtk_label_set_width_chars (label, (int) MIN (g_utf8_strlen (text, -1), PREVIEW_CHARS));
+  gtk_label_set_max_width_chars (label, PREVIEW_CHARS);
+  gtk_label_set_ellipsize (label, PANGO_ELLIPSIZE_END);
+}
+
 /* The first rows as the file will be read, so a wrong separator or encoding shows at once. */
 static GtkWidget *
 build_preview (CstImportPlan *plan)
@@ -432,9 +446,7 @@ build_preview (CstImportPlan *plan)
       GtkWidget *label = gtk_label_new (plan->column_names[c]);
 
       gtk_widget_add_css_class (label, "heading");
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      preview_label_setup (GTK_LABEL (label), plan->column_names[c]);
       gtk_grid_attach (GTK_GRID (grid), label, c, 0, 1, 1);
     }
   for (guint r = 0; r < n_rows; r++)
@@ -445,9 +457,7 @@ build_preview (CstImportPlan *plan)
         {
           GtkWidget *label = gtk_label_new (fields[c]);
 
-          gtk_label_set_xalign (GTK_LABEL (label), 0);
-          gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
-          gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+          preview_label_setup (GTK_LABEL (label), fields[c]);
           gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
           gtk_grid_attach (GTK_GRID (grid), label, c, r + 1, 1, 1);
         }
