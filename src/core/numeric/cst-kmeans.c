@@ -1026,8 +1026,8 @@ sqrt_array (const double *in,
     out[i] = sqrt (in[i]);
 }
 
-/* sum[j] += sign · row[j] for j < cols (sign ±1): one row's share of the update step. Element
- * by element, so vectorising changes no result. */
+/* sum[j] += row[j] for j < cols: one row's share of the update step. Element by element, so
+ * vectorising changes no result. */
 static inline void
 add_row (double       *sum,
          const double *row,
@@ -1042,22 +1042,6 @@ add_row (double       *sum,
 
   for (; j < cols; j++)
     sum[j] += row[j];
-}
-
-static inline void
-sub_row (double       *sum,
-         const double *row,
-         gsize         cols)
-{
-  gsize j = 0;
-
-#if defined (__SSE2__)
-  for (; j + 2 <= cols; j += 2)
-    _mm_storeu_pd (sum + j, _mm_sub_pd (_mm_loadu_pd (sum + j), _mm_loadu_pd (row + j)));
-#endif
-
-  for (; j < cols; j++)
-    sum[j] -= row[j];
 }
 
 /* Widens the float row to double before adding it, so the centres do not drift with the number
@@ -1585,6 +1569,7 @@ assign_chunk (gpointer data,
   g_autofree float *dots_f = NULL;
   g_autofree float *rows_f = NULL;
   g_autofree gsize *moved = g_new (gsize, BLOCK_ROWS);
+  g_autofree guint *moved_to = g_new (guint, BLOCK_ROWS);
   gsize n_moved;
   gsize changed = 0;
   gsize computed = 0;
@@ -1694,39 +1679,30 @@ assign_chunk (gpointer data,
           run->upper[i] = roots[p];
           run->lower[i] = second[p];
           run->stamp[i] = now;
-          moved[n_moved] = p;
+          moved[n_moved] = i;
+          moved_to[n_moved] = best_j[p];
           n_moved += best_j[p] != run->labels[i];
         }
+      changed += n_moved;
 
-      /* The rows that moved are read again for the sums, a few rows ahead: they are scattered
-       * and may have left the cache. */
+      if (!single)
+        {
+          move_rows (ws, run, sums, counts, moved, moved_to, n_moved);
+          continue;
+        }
+
       for (gsize q = 0; q < n_moved; q++)
         {
-          gsize p = moved[q];
-          gsize i = pending[p];
-          guint label = best_j[p];
-          guint old = run->labels[i];
+          const gsize i = moved[q];
+          const guint old = run->labels[i];
 
-          if (q + 8 < n_moved)
-            for (gsize line = 0; line < cols * sizeof (double); line += 64)
-              __builtin_prefetch ((const char *) (ws->x + pending[moved[q + 8]] * cols) + line);
-
-          changed++;
-          run->labels[i] = label;
-          counts[label]++;
-          if (single)
-            add_row_float (sums + (gsize) label * cols, ws->xf + i * cols, cols, 1.0);
-          else
-            add_row (sums + (gsize) label * cols, ws->x + i * cols, cols);
-
+          run->labels[i] = moved_to[q];
+          counts[moved_to[q]]++;
+          add_row_float (sums + (gsize) moved_to[q] * cols, ws->xf + i * cols, cols, 1.0);
           if (old == G_MAXUINT)
             continue;
-
           counts[old]--;
-          if (single)
-            add_row_float (sums + (gsize) old * cols, ws->xf + i * cols, cols, -1.0);
-          else
-            sub_row (sums + (gsize) old * cols, ws->x + i * cols, cols);
+          add_row_float (sums + (gsize) old * cols, ws->xf + i * cols, cols, -1.0);
         }
     }
 
