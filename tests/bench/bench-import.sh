@@ -78,7 +78,7 @@ case $part in
     best_of 3 "$results/pandas.jsonl" "$python" "$py" read "$csv"
     cat "$results/ours-parse.jsonl" "$results/ours-pieces.jsonl" "$results/ours-strtod.jsonl" \
         "$results/pandas.jsonl"
-    "$python" "$py" report "$results/ours-strtod.jsonl" "$results/pandas.jsonl"
+    "$python" "$py" report "$results/ours-strtod.jsonl" "$results/pandas.jsonl" reference
     "$python" "$py" report "$results/ours-parse.jsonl" "$results/pandas.jsonl"
     exec "$python" "$py" report "$results/ours-pieces.jsonl" "$results/pandas.jsonl"
     ;;

@@ -4,8 +4,10 @@
 
   bench-pandas.py read FILE           pandas.read_csv (default engine, default options) on FILE;
                                       prints one JSON line like cst-bench-csv's
-  bench-pandas.py report OURS THEIRS  the fastest run of each (files of JSON lines), side by
-                                      side, with the ratio against the target (ours >= 2x)
+  bench-pandas.py report OURS THEIRS [reference]
+                                      the fastest run of each (files of JSON lines), side by
+                                      side, with the ratio against the target (ours >= 2x), or
+                                      with "reference" the ratio alone (the g_ascii_strtod run)
 
 pandas is only a yardstick: Constellate never depends on it.
 """
@@ -43,7 +45,7 @@ def fastest(path):
     return min(runs, key=lambda r: r["seconds"]), len(runs)
 
 
-def report(ours_path, theirs_path):
+def report(ours_path, theirs_path, reference=False):
     ours, n_ours = fastest(ours_path)
     theirs, n_theirs = fastest(theirs_path)
     ratio = theirs["seconds"] / ours["seconds"]
@@ -59,8 +61,11 @@ def report(ours_path, theirs_path):
                                    ours["seconds"], ours["mb_per_s"]))
     print("%-34s %10.3f %10.1f" % ("pandas %s read_csv, best of %d" % (theirs["version"], n_theirs),
                                    theirs["seconds"], theirs["mb_per_s"]))
-    print("ratio: constellate is %.2fx as fast as pandas (target >= 2x: %s)"
-          % (ratio, "met" if ratio >= 2 else "MISSED"))
+    if reference:
+        print("ratio: %.2fx (a reference for the parser's share, not the target)" % ratio)
+    else:
+        print("ratio: constellate is %.2fx as fast as pandas (target >= 2x: %s)"
+              % (ratio, "met" if ratio >= 2 else "MISSED"))
     print("sums: %.6f vs %.6f (%s)" % (ours["sum"], theirs["sum"], "agree" if agree else "DIFFER"))
     return 0 if agree else 1
 
@@ -69,9 +74,10 @@ def main(argv):
     if len(argv) == 3 and argv[1] == "read":
         read(argv[2])
         return 0
-    if len(argv) == 4 and argv[1] == "report":
-        return report(argv[2], argv[3])
-    print("Usage: bench-pandas.py read FILE | report OURS.jsonl THEIRS.jsonl", file=sys.stderr)
+    if len(argv) in (4, 5) and argv[1] == "report" and argv[4:] in ([], ["reference"]):
+        return report(argv[2], argv[3], len(argv) == 5)
+    print("Usage: bench-pandas.py read FILE | report OURS.jsonl THEIRS.jsonl [reference]",
+          file=sys.stderr)
     return 2
 
 
