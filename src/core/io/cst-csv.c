@@ -175,8 +175,8 @@ reserve_string (GString *string,
  * CR inside or a NUL, in valid UTF-8. Its line end is found with memchr(), its fields split in
  * one pass sixteen bytes at a time (SSE2), and the line copied twice, as the raw record and
  * as the fields. Anything else (an empty line, a record across the end of the buffer, quotes,
- * bad bytes) returns FALSE having changed nothing, and the byte-by-byte reader below takes it,
- * with the same result. */
+ * bad bytes) returns FALSE without consuming a byte, and the byte-by-byte reader below takes
+ * it, with the same result. */
 static gboolean
 next_plain_record (CstCsvReader *self)
 {
@@ -201,7 +201,7 @@ next_plain_record (CstCsvReader *self)
   reserve_fields (self, len + 1);
   v = self->values->str;
   memcpy (v, start, len);
-  v[len] = '\0';
+  v[len] = v[len + 1] = '\0';  /* the last field's end, and the GString's own */
   self->fields[0] = v;
 
 #if defined (__SSE2__)
