@@ -392,6 +392,8 @@ test_fused_matches_plain (void)
   const struct { gsize rows; gsize cols; guint k; } cases[] = {
     { 20011, 16, 7 },   /* screen and fused kernel */
     { 5003, 3, 13 },    /* few columns, more centres */
+    { 1007, 64, 50 },   /* the widest screened table, many centre steps, a short last tile */
+    { 333, 1, 3 },      /* one column */
     { 3001, 70, 5 },    /* wider than the kernels: BLAS */
   };
 
