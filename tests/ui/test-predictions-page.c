@@ -13,6 +13,7 @@
 #include "cst-chart-view.h"
 #include "cst-pipeline.h"
 #include "cst-predictions-page.h"
+#include "predict/cst-lookalike.h"
 #include "predict/cst-propensity.h"
 #include "io/cst-sample.h"
 #include "predict/cst-store-predict.h"
@@ -458,6 +459,74 @@ test_lookalike (void)
   gtk_window_destroy (window);
 }
 
+/* The High band of a churn run is a seed too: after Predict the seed list offers it; the stored
+ * lookalike run has exactly that band as its seed, and the audience holds nobody from it. */
+static void
+test_lookalike_high_band (void)
+{
+  CstPredictionsPage *page;
+  GtkWindow *window = new_window (&page);
+  g_autoptr(GHashTable) high = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(CstStore) store = NULL;
+  g_autoptr(CstPropensityRun) churn = NULL;
+  g_autoptr(CstLookalikeRun) look = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GError) error = NULL;
+  AdwComboRow *seed_row;
+  GListModel *choices;
+  guint choice = G_MAXUINT;
+  gsize n_seed = 0;
+
+  cst_predictions_page_set_project (page, project);
+  cst_predictions_page_set_segmentation (page, segmentation);
+  wait_until_idle (page, 60);
+  click (GTK_WIDGET (page), "predictions.run");
+  wait_until_idle (page, 240);
+
+  seed_row = find_combo_row (GTK_WIDGET (page), "these people");
+  g_assert_nonnull (seed_row);
+  choices = adw_combo_row_get_model (seed_row);
+  for (guint i = 0; i < g_list_model_get_n_items (choices); i++)
+    if (g_str_has_prefix (gtk_string_list_get_string (GTK_STRING_LIST (choices), i), "High band of"))
+      choice = i;
+  g_assert_cmpuint (choice, !=, G_MAXUINT);
+  adw_combo_row_set_selected (seed_row, choice);
+
+  click (GTK_WIDGET (page), "predictions.run-lookalike");
+  wait_until_idle (page, 240);
+
+  store = cst_store_open (project, &error);
+  g_assert_no_error (error);
+  churn = cst_store_load_latest_propensity (store, CST_PROPENSITY_CHURN, &error);
+  g_assert_no_error (error);
+  look = cst_store_load_latest_lookalike (store, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (churn);
+  g_assert_nonnull (look);
+  g_assert_true (g_str_has_prefix (look->seed_description, "High band of"));
+
+  for (gsize i = 0; i < churn->n_people; i++)
+    if (churn->band[i] == CST_BAND_HIGH)
+      g_hash_table_add (high, &churn->person_ids[i]);
+  g_assert_cmpuint (g_hash_table_size (high), >, 0);
+  for (gsize i = 0; i < look->n_people; i++)
+    {
+      g_assert_cmpint (look->is_seed[i] != 0, ==, g_hash_table_contains (high, &look->person_ids[i]));
+      n_seed += look->is_seed[i] != 0;
+    }
+  g_assert_cmpuint (n_seed, ==, look->n_seed);
+  g_assert_cmpuint (look->n_seed + look->n_seed_unknown, ==, g_hash_table_size (high));
+
+  g_signal_connect (page, "export-audience", G_CALLBACK (export_cb), &ids);
+  click (GTK_WIDGET (page), "predictions.export-audience");
+  g_assert_nonnull (ids);
+  g_test_message ("High band seed: %u people; lookalike audience: %u people",
+                  g_hash_table_size (high), ids->len);
+  for (guint i = 0; i < ids->len; i++)
+    g_assert_false (g_hash_table_contains (high, &g_array_index (ids, gint64, i)));
+  gtk_window_destroy (window);
+}
+
 /* CST_PREDPAGE_SHOW=PROJECT shows the page on a project until the window is closed, for
  * screenshots. */
 static int
@@ -524,6 +593,7 @@ main (int   argc,
   g_test_add_func ("/cst/predictions-page/close-while-running", test_close_while_running);
   g_test_add_func ("/cst/predictions-page/clv", test_clv);
   g_test_add_func ("/cst/predictions-page/lookalike", test_lookalike);
+  g_test_add_func ("/cst/predictions-page/lookalike-high-band", test_lookalike_high_band);
   status = g_test_run ();
 
   g_clear_pointer (&segmentation, cst_segmentation_free);
