@@ -273,6 +273,7 @@ print_import_json (const char              *project,
     {
       const FileImport *file = &g_array_index (files, FileImport, i);
       const CstImportPlan *plan = file->plan;
+      g_autofree char *notice = cst_import_plan_dup_notice (plan);
 
       n_rows += file->report.n_rows;
       n_imported += file->report.n_imported;
@@ -284,6 +285,7 @@ print_import_json (const char              *project,
       add_string_member (b, "kind", cst_file_kind_to_string (plan->kind));
       add_string_member (b, "export", export_nicks[plan->inference->export]);
       add_string_member (b, "detected_export", plan->inference->detected_export);
+      add_string_member (b, "notice", notice);
       json_builder_set_member_name (b, "source_id");
       json_builder_add_int_value (b, file->report.source_id);
       json_builder_set_member_name (b, "rows");
@@ -330,11 +332,14 @@ print_import (const char              *project,
     {
       const FileImport *file = &g_array_index (files, FileImport, i);
       const CstImportPlan *plan = file->plan;
+      g_autofree char *notice = cst_import_plan_dup_notice (plan);
 
       /* Translators: a file's name and what it holds ("Transactions") */
       printf (_("%s (%s)\n"), plan->display_name, cst_file_kind_get_label (plan->kind));
       if (plan->inference->detected_export != NULL)
         printf ("    %s\n", plan->inference->detected_export);
+      if (notice != NULL)
+        printf ("    %s\n", notice);
       printf (_("    %zu rows read, %zu imported, %zu rejected in %.2f s\n"),
               file->report.n_rows, file->report.n_imported, file->report.n_rejected,
               file->report.seconds);

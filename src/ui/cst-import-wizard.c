@@ -103,9 +103,21 @@ update_validation (CstImportWizard *self)
 {
   g_autoptr(GError) error = NULL;
   gboolean ok = cst_import_plan_validate (current_plan (self), &error);
+  g_autofree char *notice = ok ? cst_import_plan_dup_notice (current_plan (self)) : NULL;
 
-  gtk_label_set_label (self->error_label, ok ? "" : error->message);
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), !ok);
+  /* A problem in red, blocking the import; a notice in grey, not blocking it. */
+  gtk_label_set_label (self->error_label, !ok ? error->message : notice != NULL ? notice : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), !ok || notice != NULL);
+  if (ok)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->error_label), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->error_label), "dim-label");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->error_label), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (self->error_label), "error");
+    }
   gtk_widget_set_sensitive (GTK_WIDGET (self->next_button), ok);
 }
 

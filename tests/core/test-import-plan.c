@@ -462,6 +462,7 @@ test_import_plan_validate (Fixture       *f,
   g_autofree char *path = g_build_filename (CST_TEST_DATA_DIR, "orders-small.csv", NULL);
   g_autoptr(CstImportPlan) plan = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *notice = NULL;
   int email, date, amount, items;
 
   plan = cst_import_plan_new (path, NULL, &error);
@@ -486,10 +487,17 @@ test_import_plan_validate (Fixture       *f,
   cst_import_plan_set_role (plan, email, CST_ROLE_NONE);
   assert_invalid (plan, CST_IMPORT_ERROR_MISSING_COLUMN, "email address or the customer number");
 
+  /* Contacts need no email address or customer number: each row is then a person of its
+   * own, which a notice says without blocking the import. */
   cst_import_plan_set_kind (plan, CST_FILE_KIND_CONTACTS);
-  assert_invalid (plan, CST_IMPORT_ERROR_MISSING_COLUMN, "email address or the customer number");
+  g_assert_true (cst_import_plan_validate (plan, NULL));
+  notice = cst_import_plan_dup_notice (plan);
+  g_assert_nonnull (notice);
+  g_assert_nonnull (strstr (notice, plan->display_name));
+  g_clear_pointer (&notice, g_free);
   cst_import_plan_set_role (plan, email, CST_ROLE_CUSTOMER_KEY);
   g_assert_true (cst_import_plan_validate (plan, NULL));
+  g_assert_null (cst_import_plan_dup_notice (plan));
 
   cst_import_plan_set_kind (plan, CST_FILE_KIND_ENGAGEMENT);
   assert_invalid (plan, CST_IMPORT_ERROR_MISSING_COLUMN, "email address");
@@ -805,6 +813,44 @@ test_import_plan_telco (Fixture       *f,
   g_assert_cmpstr (g_ptr_array_index (people, 0), ==, "7590-VHVEG|||");
 }
 
+/* The shared Bank Marketing table: one row per client and no column that identifies anyone,
+ * semicolons, CRLF, quoted values. It is imported without being asked anything, each row a
+ * person of its own (which the plan's notice says), with the outcome column found. */
+static void
+test_import_plan_bank (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *path = cst_test_shared_data ("bank-marketing/bank-additional-full.csv");
+  g_autoptr(CstImportPlan) plan = NULL;
+  g_autoptr(GPtrArray) people = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notice = NULL;
+  CstImportReport report = { 0 };
+
+  if (path == NULL)
+    {
+      g_test_skip ("The shared Bank Marketing data set is not available");
+      return;
+    }
+
+  plan = cst_import_plan_new (path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (plan->delimiter, ==, ';');
+  g_assert_cmpint (plan->kind, ==, CST_FILE_KIND_CONTACTS);
+  g_assert_cmpint (plan->roles[column_of (plan, "y")], ==, CST_ROLE_OUTCOME);
+  g_assert_true (cst_import_plan_validate (plan, &error));
+  g_assert_no_error (error);
+  notice = cst_import_plan_dup_notice (plan);
+  g_assert_nonnull (notice);
+
+  g_assert_true (cst_import_file (f->store, plan, &report, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.n_rows, ==, 41188);
+  g_assert_cmpuint (report.n_rejected, ==, 0);
+  people = load_people (f->store);
+  g_assert_cmpuint (people->len, ==, 41188);
+}
+
 /* The wizard's path gives the same project as the file path when nobody changes the plans. */
 static void
 test_import_plan_pipeline (Fixture       *f,
@@ -1109,6 +1155,7 @@ main (int   argc,
   ADD ("cancel", test_import_plan_cancel);
   ADD ("rejected-csv", test_import_plan_rejected_csv);
   ADD ("telco", test_import_plan_telco);
+  ADD ("bank", test_import_plan_bank);
   ADD ("pipeline", test_import_plan_pipeline);
   ADD ("add-again", test_import_plan_add_again);
   ADD ("skip-seen-rows", test_import_plan_skip_seen_rows);

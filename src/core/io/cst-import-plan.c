@@ -1231,9 +1231,11 @@ cst_import_plan_set_date_format (CstImportPlan *self,
  * @self: a plan
  * @error: return location for a #CST_IMPORT_ERROR naming the file and what is missing
  *
- * Checks that the columns hold what the kind needs: contacts an email address or a customer
- * number; transactions one of those, an order date and an amount or unit price; engagement
- * an email address and whether it was opened. Event files cannot be imported yet.
+ * Checks that the columns hold what the kind needs: transactions an email address or a
+ * customer number, an order date and an amount or unit price; engagement an email address and
+ * whether it was opened. Contacts need nothing: without an email address or a customer number
+ * each row is a person of its own (cst_import_plan_dup_notice() says so). Event files cannot be
+ * imported yet.
  *
  * Returns: %TRUE when the plan can be imported
  */
@@ -1252,8 +1254,7 @@ cst_import_plan_validate (const CstImportPlan  *self,
   switch (self->kind)
     {
     case CST_FILE_KIND_CONTACTS:
-      if (!who)
-        goto no_person;
+      /* Without an email address or a customer number each row is a person of its own. */
       return TRUE;
 
     case CST_FILE_KIND_TRANSACTIONS:
@@ -1316,6 +1317,31 @@ no_person:
                  "column that holds one of them."),
                file);
   return FALSE;
+}
+
+/**
+ * cst_import_plan_dup_notice:
+ * @self: a plan
+ *
+ * What the user should know before importing a plan that is valid: for contacts without an
+ * email address or a customer number, that each row becomes a person of its own, matched with
+ * nobody in other files.
+ *
+ * Returns: (transfer full) (nullable): a translated sentence naming the file, or %NULL
+ */
+char *
+cst_import_plan_dup_notice (const CstImportPlan *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->kind != CST_FILE_KIND_CONTACTS ||
+      has_role (self, CST_ROLE_EMAIL) || has_role (self, CST_ROLE_CUSTOMER_KEY))
+    return NULL;
+
+  return g_strdup_printf (_("No column of “%s” says who each row is, so each row becomes a person "
+                            "of its own, matched with nobody in your other files. If a column holds "
+                            "email addresses or customer numbers, choose it."),
+                          self->display_name);
 }
 
 /**

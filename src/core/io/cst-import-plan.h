@@ -61,6 +61,7 @@ gboolean       cst_import_plan_set_sheet     (CstImportPlan          *self,
                                               GError                **error);
 gboolean       cst_import_plan_validate      (const CstImportPlan    *self,
                                               GError                **error);
+char          *cst_import_plan_dup_notice    (const CstImportPlan    *self);
 char          *cst_import_plan_dup_content_hash (const CstImportPlan *self,
                                               GError                **error);
 CstImportPlan *cst_import_plan_copy          (const CstImportPlan    *self);
