@@ -780,6 +780,60 @@ test_import_plan_cdnow_master (Fixture       *f,
   g_assert_cmpuint (report.n_rejected, ==, 0);
 }
 
+/* A purchase log without column names (200 purchases of 120 customers): the values alone give
+ * the customer (an identifier that repeats), the date, the quantity and the amount, so it is
+ * read as orders. Then CDNOW's 1/10
+ * sample as published (no header, aligned with blanks, five columns), imported without being
+ * asked anything. */
+static void
+test_import_plan_headerless (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "log.csv", NULL);
+  g_autofree char *cdnow = cst_test_shared_data ("cdnow/CDNOW_sample.txt");
+  g_autoptr(GString) log = g_string_new (NULL);
+  g_autoptr(CstImportPlan) plan = NULL;
+  g_autoptr(CstImportPlan) sample = NULL;
+  g_autoptr(GError) error = NULL;
+  CstImportReport report = { 0 };
+
+  /* 200 purchases of 120 customers. */
+  for (guint i = 0; i < 200; i++)
+    g_string_append_printf (log, "CU%05u,2025-%02u-%02u,%u,%u.%02u\n", (i * 7) % 120 + 1,
+                            i % 12 + 1, i % 28 + 1, i % 3 + 1, 5 + (i * 13) % 90, (i * 37) % 100);
+  g_assert_true (g_file_set_contents (path, log->str, log->len, &error));
+  plan = cst_import_plan_new (path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (plan->has_header);
+  g_assert_cmpint (plan->kind, ==, CST_FILE_KIND_TRANSACTIONS);
+  g_assert_cmpint (plan->roles[0], ==, CST_ROLE_CUSTOMER_KEY);
+  g_assert_cmpint (plan->roles[1], ==, CST_ROLE_ORDER_DATE);
+  g_assert_cmpint (plan->roles[2], ==, CST_ROLE_QUANTITY);
+  g_assert_cmpint (plan->roles[3], ==, CST_ROLE_AMOUNT);
+  g_assert_true (cst_import_file (f->store, plan, &report, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.n_rows, ==, 200);
+  g_assert_cmpuint (report.n_rejected, ==, 0);
+
+  if (cdnow == NULL)
+    {
+      g_test_skip ("The shared CDNOW data set is not available");
+      return;
+    }
+  sample = cst_import_plan_new (cdnow, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sample->kind, ==, CST_FILE_KIND_TRANSACTIONS);
+  g_assert_cmpint (sample->roles[0], ==, CST_ROLE_CUSTOMER_KEY);
+  g_assert_cmpint (sample->roles[1], ==, CST_ROLE_NONE);
+  g_assert_cmpint (sample->roles[2], ==, CST_ROLE_ORDER_DATE);
+  g_assert_cmpint (sample->roles[3], ==, CST_ROLE_QUANTITY);
+  g_assert_cmpint (sample->roles[4], ==, CST_ROLE_AMOUNT);
+  g_assert_true (cst_import_file (f->store, sample, &report, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.n_rows, ==, 6919);
+  g_assert_cmpuint (report.n_rejected, ==, 0);
+}
+
 /* The shared Telco churn table: one row per customer, keyed by customerID. */
 static void
 test_import_plan_telco (Fixture       *f,
@@ -1156,6 +1210,7 @@ main (int   argc,
   ADD ("rejected-csv", test_import_plan_rejected_csv);
   ADD ("telco", test_import_plan_telco);
   ADD ("bank", test_import_plan_bank);
+  ADD ("headerless", test_import_plan_headerless);
   ADD ("pipeline", test_import_plan_pipeline);
   ADD ("add-again", test_import_plan_add_again);
   ADD ("skip-seen-rows", test_import_plan_skip_seen_rows);

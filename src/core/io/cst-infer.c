@@ -669,6 +669,63 @@ value_role_score (CstRole       role,
   return 0;
 }
 
+/* Without a header, only the values can say what a column means. A log of purchases written
+ * without column names (CDNOW's, for one) reads as: the first identifier that repeats is the
+ * customer, a date is when, a decimal or money column how much, a whole number how many. Low
+ * confidences, so that the wizard shows them as guesses; the first column of a type wins. */
+static void
+add_headerless_scores (const CstInference *self,
+                       double             *scores)
+{
+  gboolean seen[CST_N_ROLES] = { FALSE };
+
+  for (guint c = 0; c < self->n_columns; c++)
+    {
+      const CstColumnInference *col = &self->columns[c];
+      CstRole role = CST_ROLE_NONE;
+      double score = 0.45;
+
+      switch (col->type)
+        {
+        case CST_COLUMN_TYPE_IDENTIFIER:
+          if (col->n_distinct < col->n_values)
+            role = CST_ROLE_CUSTOMER_KEY;
+          break;
+        case CST_COLUMN_TYPE_DATE:
+        case CST_COLUMN_TYPE_DATETIME:
+          role = CST_ROLE_ORDER_DATE;
+          break;
+        case CST_COLUMN_TYPE_MONEY:
+          score = 0.5;
+          role = CST_ROLE_AMOUNT;
+          break;
+        case CST_COLUMN_TYPE_DECIMAL:
+          role = CST_ROLE_AMOUNT;
+          break;
+        case CST_COLUMN_TYPE_INTEGER:
+          score = 0.35;
+          role = CST_ROLE_QUANTITY;
+          break;
+        case CST_COLUMN_TYPE_EMPTY:
+        case CST_COLUMN_TYPE_BOOLEAN:
+        case CST_COLUMN_TYPE_EMAIL:
+        case CST_COLUMN_TYPE_PHONE:
+        case CST_COLUMN_TYPE_POSTCODE:
+        case CST_COLUMN_TYPE_COUNTRY:
+        case CST_COLUMN_TYPE_CATEGORY:
+        case CST_COLUMN_TYPE_TEXT:
+        case CST_N_COLUMN_TYPES:
+        default:
+          break;
+        }
+
+      if (role == CST_ROLE_NONE || seen[role])
+        continue;
+      seen[role] = TRUE;
+      scores[c * CST_N_ROLES + role] = MAX (scores[c * CST_N_ROLES + role], score);
+    }
+}
+
 static void
 add_warnings (CstColumnInference   *col,
               const Stats          *st,
@@ -936,6 +993,9 @@ cst_infer_columns (const CstSniffResult *sniff)
       g_ptr_array_add (warnings, NULL);
       col->warnings = (char **) g_ptr_array_steal (warnings, NULL);
     }
+
+  if (!sniff->has_header)
+    add_headerless_scores (self, scores);
 
   /* A known export names its columns exactly. */
   signature = detect_export (names, n);
