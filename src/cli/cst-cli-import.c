@@ -464,6 +464,13 @@ cst_cli_import (int    argc,
           return cst_cli_usage_error (message);
         }
     }
+  {
+    g_autoptr(GPtrArray) plans = g_ptr_array_new ();
+
+    for (guint i = 0; i < files->len; i++)
+      g_ptr_array_add (plans, g_array_index (files, FileImport, i).plan);
+    cst_import_plans_link_orders (plans);
+  }
   for (guint i = 0; i < files->len; i++)
     if (!cst_import_plan_validate (g_array_index (files, FileImport, i).plan, &error))
       return cst_cli_fail (error);

@@ -178,13 +178,14 @@ import_files (CstStore            *store,
     {
       CstImportPlan *plan = cst_import_plan_new (files[i], cancellable, error);
 
-      if (plan == NULL || !cst_import_plan_validate (plan, error))
-        {
-          g_clear_pointer (&plan, cst_import_plan_free);
-          return FALSE;
-        }
+      if (plan == NULL)
+        return FALSE;
       g_ptr_array_add (planned, plan);
     }
+  cst_import_plans_link_orders (planned);
+  for (guint i = 0; i < planned->len; i++)
+    if (!cst_import_plan_validate (g_ptr_array_index (planned, i), error))
+      return FALSE;
 
   plans.plans = (CstImportPlan * const *) planned->pdata;
   plans.n_plans = planned->len;

@@ -654,6 +654,7 @@ read_thread (GTask        *task,
         }
       g_ptr_array_add (plans, plan);
     }
+  cst_import_plans_link_orders (plans);
   g_task_return_pointer (task, g_steal_pointer (&plans), (GDestroyNotify) g_ptr_array_unref);
 }
 

@@ -834,6 +834,95 @@ test_import_plan_headerless (Fixture       *f,
   g_assert_cmpuint (report.n_rejected, ==, 0);
 }
 
+/* Orders and their lines as two files (Olist's shape): the orders have the number, the
+ * customer and the date but no amount; the lines the order number, the price and a freight
+ * cost, but no customer. Linked, the lines take their orders' customers and dates and are
+ * imported as orders, the orders file as contacts; the freight is no amount. Then Olist's own
+ * files, through the whole path. */
+static void
+test_import_plan_order_lines (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *orders_path = g_build_filename (f->dir, "orders.csv", NULL);
+  g_autofree char *lines_path = g_build_filename (f->dir, "order_items.csv", NULL);
+  g_autofree char *project = g_build_filename (f->dir, "lines.constellate", NULL);
+  g_autofree char *olist_orders = cst_test_shared_data ("olist-subset/orders.csv");
+  g_autofree char *olist_items = cst_test_shared_data ("olist-subset/order_items.csv");
+  g_autofree char *olist_project = g_build_filename (f->dir, "olist.constellate", NULL);
+  g_autoptr(GString) orders = g_string_new ("order_id,customer_id,order_purchase_timestamp\n");
+  g_autoptr(GString) lines = g_string_new ("order_id,product_id,price,freight_value\n");
+  g_autoptr(GPtrArray) plans = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_import_plan_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notice = NULL;
+  CstImportPlan *orders_plan, *lines_plan;
+  CstSegmentationOptions options;
+  CstPipelineSummary summary = { 0 };
+
+  for (guint o = 0; o < 120; o++)
+    g_string_append_printf (orders, "ord%04u,cust%03u,2025-%02u-%02u 10:%02u:00\n", o, o % 70,
+                            o % 12 + 1, o % 28 + 1, o % 60);
+  for (guint l = 0; l < 200; l++)
+    g_string_append_printf (lines, "ord%04u,prod%03u,%u.%02u,%u.50\n", (l * 7) % 120, l % 90,
+                            10 + (l * 13) % 200, (l * 17) % 100, 3 + l % 9);
+  g_assert_true (g_file_set_contents (orders_path, orders->str, orders->len, &error));
+  g_assert_true (g_file_set_contents (lines_path, lines->str, lines->len, &error));
+
+  orders_plan = cst_import_plan_new (orders_path, NULL, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (plans, orders_plan);
+  lines_plan = cst_import_plan_new (lines_path, NULL, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (plans, lines_plan);
+  g_assert_false (cst_import_plan_validate (orders_plan, NULL));
+  g_assert_false (cst_import_plan_validate (lines_plan, NULL));
+  g_assert_cmpint (lines_plan->roles[column_of (lines_plan, "price")], ==, CST_ROLE_UNIT_PRICE);
+  g_assert_cmpint (lines_plan->roles[column_of (lines_plan, "freight_value")], ==, CST_ROLE_NONE);
+
+  g_assert_cmpuint (cst_import_plans_link_orders (plans), ==, 1);
+  g_assert_cmpint (orders_plan->kind, ==, CST_FILE_KIND_CONTACTS);
+  g_assert_cmpint (lines_plan->kind, ==, CST_FILE_KIND_TRANSACTIONS);
+  g_assert_true (cst_import_plan_validate (orders_plan, NULL));
+  g_assert_true (cst_import_plan_validate (lines_plan, NULL));
+  notice = cst_import_plan_dup_notice (lines_plan);
+  g_assert_nonnull (notice);
+  g_assert_nonnull (strstr (notice, "orders.csv"));
+
+  cst_segmentation_options_init (&options);
+  g_assert_true (cst_pipeline_create_from_plans (project, (CstImportPlan * const *) plans->pdata,
+                                                 plans->len, &options, &summary, NULL, NULL, NULL,
+                                                 &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.n_rows, ==, 320);
+  g_assert_cmpuint (summary.n_rejected, ==, 0);
+  /* 70 customers: the lines' people are the orders' people. */
+  g_assert_cmpuint (summary.n_people, ==, 70);
+  cst_pipeline_summary_clear (&summary);
+
+  if (olist_orders == NULL || olist_items == NULL)
+    {
+      cst_segmentation_options_clear (&options);
+      g_test_skip ("The shared Olist data set is not available");
+      return;
+    }
+  {
+    const char *files[] = { olist_orders, olist_items, NULL };
+
+    summary = (CstPipelineSummary) { 0 };
+    g_assert_true (cst_pipeline_create_from_files (olist_project, files, &options, &summary, NULL,
+                                                   NULL, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (summary.n_rows, ==, 21252);
+    g_assert_cmpuint (summary.n_rejected, ==, 0);
+    g_assert_cmpuint (summary.n_people, ==, 10000);
+    g_assert_nonnull (summary.segmentation);
+    g_test_message ("Olist: %zu people, %zu segmented in %u segments", summary.n_people,
+                    summary.segmentation->n_people, summary.segmentation->k);
+    g_assert_cmpuint (summary.segmentation->n_people, ==, 9889);
+    cst_pipeline_summary_clear (&summary);
+  }
+  cst_segmentation_options_clear (&options);
+}
+
 /* The shared Telco churn table: one row per customer, keyed by customerID. */
 static void
 test_import_plan_telco (Fixture       *f,
@@ -1211,6 +1300,7 @@ main (int   argc,
   ADD ("telco", test_import_plan_telco);
   ADD ("bank", test_import_plan_bank);
   ADD ("headerless", test_import_plan_headerless);
+  ADD ("order-lines", test_import_plan_order_lines);
   ADD ("pipeline", test_import_plan_pipeline);
   ADD ("add-again", test_import_plan_add_again);
   ADD ("skip-seen-rows", test_import_plan_skip_seen_rows);

@@ -84,7 +84,26 @@ typedef struct
   gboolean             uses_extra;      /* a role reads a column past the header's */
   CstDateFormat        ambiguous;       /* how to read a day-or-month date without a format */
   GPtrArray           *scratch;         /* owned strings of the current row */
+  GHashTable          *orders;          /* (nullable): order number → OrderRef, for lines */
 } Reading;
+
+/* Who placed an order and when, from the orders file that order lines are linked to. */
+typedef struct
+{
+  char   *customer_key;  /* (nullable) */
+  char   *email;         /* (nullable) */
+  gint64  time;          /* CST_NO_TIME when unknown */
+} OrderRef;
+
+static void
+order_ref_free (gpointer data)
+{
+  OrderRef *ref = data;
+
+  g_free (ref->customer_key);
+  g_free (ref->email);
+  g_free (ref);
+}
 
 /* An Excel workbook is read through a temporary CSV of its sheet (see cst-xlsx.c). Its path
  * lives in an atomic reference-counted box shared by a plan and its copies, since the wizard
@@ -768,6 +787,23 @@ parse_row (Reading       *reading,
   if (plan->kind != CST_FILE_KIND_TRANSACTIONS)
     return NULL;
 
+  /* A line of an order takes the person and the date of its order. */
+  if (reading->orders != NULL && record->order_id != NULL)
+    {
+      const OrderRef *ref = g_hash_table_lookup (reading->orders, record->order_id);
+
+      if (ref != NULL)
+        {
+          if (record->customer_key == NULL && record->email == NULL)
+            {
+              record->customer_key = ref->customer_key;
+              record->email = ref->email;
+            }
+          if (ref->time != CST_NO_TIME)
+            record->event_time = ref->time;
+        }
+    }
+
   /* An order nobody can be found for cannot describe anybody's behaviour. */
   if (record->email == NULL && record->customer_key == NULL)
     return g_strdup (_("The order has no email address and no customer number: it cannot be given to a person"));
@@ -835,6 +871,67 @@ read_fraction (CstCsvReader *reader,
   return CLAMP ((double) offset / size, 0.0, 1.0);
 }
 
+/* Who placed each order and when, from the orders file @orders: order number → OrderRef, the
+ * first row of each number. Cost: one pass over the file; memory for one entry per order. */
+static GHashTable *
+read_order_refs (const CstImportPlan  *orders,
+                 GCancellable         *cancellable,
+                 GError              **error)
+{
+  g_autoptr(CstCsvReader) reader = NULL;
+  g_autoptr(GInputStream) base = NULL;
+  g_autoptr(GPtrArray) scratch = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) refs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                      order_ref_free);
+  g_autoptr(GError) local_error = NULL;
+  Reading reading = { .plan = orders, .scratch = scratch, .n_expected = orders->n_columns };
+  gsize n_read = 0;
+  int time_column;
+
+  for (guint r = 0; r < CST_N_ROLES; r++)
+    reading.columns[r] = find_role (orders, r);
+  reading.ambiguous = ambiguous_date_choice (orders->delimiter, orders->decimal);
+  time_column = reading.columns[CST_ROLE_ORDER_DATE] >= 0 ? reading.columns[CST_ROLE_ORDER_DATE]
+                                                          : reading.columns[CST_ROLE_EVENT_TIME];
+
+  reader = open_reader (orders, &base, cancellable, error);
+  if (reader == NULL)
+    return NULL;
+  if (orders->has_header && !cst_csv_reader_next (reader, &local_error))
+    goto done;
+
+  while (cst_csv_reader_next (reader, &local_error))
+    {
+      const char *id = role_value (&reading, reader, CST_ROLE_ORDER_ID);
+      const char *text;
+
+      if (id != NULL && !g_hash_table_contains (refs, id))
+        {
+          OrderRef *ref = g_new0 (OrderRef, 1);
+
+          ref->customer_key = g_strdup (role_value (&reading, reader, CST_ROLE_CUSTOMER_KEY));
+          ref->email = g_strdup (role_value (&reading, reader, CST_ROLE_EMAIL));
+          ref->time = CST_NO_TIME;
+          if (time_column >= 0 && (text = value_of (&reading, reader, time_column)) != NULL &&
+              !parse_date (&reading, text, orders->date_formats[time_column], &ref->time))
+            ref->time = CST_NO_TIME;
+          g_hash_table_insert (refs, g_strdup (id), ref);
+        }
+      g_ptr_array_set_size (scratch, 0);
+
+      if ((++n_read % CHECK_INTERVAL) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+    }
+
+done:
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&refs);
+}
+
 static gboolean
 import_rows (CstStore             *store,
              const CstImportPlan  *plan,
@@ -856,6 +953,7 @@ import_rows (CstStore             *store,
   gsize n_rows = 0, n_rejected = 0, n_read = 0, n_skipped = 0;
   g_autofree char *content_hash = NULL;
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(GHashTable) order_refs = NULL;
   int order_date, event_time;
 
   for (guint r = 0; r < CST_N_ROLES; r++)
@@ -870,6 +968,15 @@ import_rows (CstStore             *store,
     reading.time_column = order_date >= 0 ? order_date : event_time;
   else
     reading.time_column = event_time >= 0 ? event_time : order_date;
+
+  /* Order lines find their orders' people and dates first (outside the transaction). */
+  if (plan->orders != NULL)
+    {
+      order_refs = read_order_refs (plan->orders, cancellable, error);
+      if (order_refs == NULL)
+        return FALSE;
+      reading.orders = order_refs;
+    }
 
   reader = open_reader (plan, &base, cancellable, error);
   if (reader == NULL)
@@ -906,6 +1013,15 @@ import_rows (CstStore             *store,
                                     (const char * const *) plan->column_names, error);
   if (source_id < 0 || !cst_store_set_source_content_hash (store, source_id, content_hash, error))
     goto fail;
+  /* Order lines carry the customer numbers of their orders file: matching people treats them
+   * as that file's (cst_store_linkage_load_records()). */
+  if (plan->orders != NULL)
+    {
+      g_autofree char *key = g_strdup_printf (CST_STORE_KEYS_OF_SOURCE "%" G_GINT64_FORMAT, source_id);
+
+      if (!cst_store_set_info (store, key, plan->orders->display_name, error))
+        goto fail;
+    }
 
   while (cst_csv_reader_next (reader, &local_error))
     {
@@ -1249,7 +1365,9 @@ cst_import_plan_validate (const CstImportPlan  *self,
   g_return_val_if_fail (self != NULL, FALSE);
 
   file = self->display_name;
-  who = has_role (self, CST_ROLE_EMAIL) || has_role (self, CST_ROLE_CUSTOMER_KEY);
+  /* Order lines linked to their orders take the person and the date from them. */
+  who = has_role (self, CST_ROLE_EMAIL) || has_role (self, CST_ROLE_CUSTOMER_KEY) ||
+        self->orders != NULL;
 
   switch (self->kind)
     {
@@ -1260,7 +1378,8 @@ cst_import_plan_validate (const CstImportPlan  *self,
     case CST_FILE_KIND_TRANSACTIONS:
       if (!who)
         goto no_person;
-      if (!has_role (self, CST_ROLE_ORDER_DATE) && !has_role (self, CST_ROLE_EVENT_TIME))
+      if (!has_role (self, CST_ROLE_ORDER_DATE) && !has_role (self, CST_ROLE_EVENT_TIME) &&
+          self->orders == NULL)
         {
           g_set_error (error, CST_IMPORT_ERROR, CST_IMPORT_ERROR_MISSING_COLUMN,
                        _("“%s” has no column for the order date. Choose the column that holds it."),
@@ -1325,7 +1444,8 @@ no_person:
  *
  * What the user should know before importing a plan that is valid: for contacts without an
  * email address or a customer number, that each row becomes a person of its own, matched with
- * nobody in other files.
+ * nobody in other files; for order lines linked to their orders, where their customer and
+ * date come from.
  *
  * Returns: (transfer full) (nullable): a translated sentence naming the file, or %NULL
  */
@@ -1333,6 +1453,11 @@ char *
 cst_import_plan_dup_notice (const CstImportPlan *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->orders != NULL && self->kind == CST_FILE_KIND_TRANSACTIONS)
+    return g_strdup_printf (_("Each line of “%s” takes its customer and its date from its order "
+                              "in “%s”, by order number."),
+                            self->display_name, self->orders->display_name);
 
   if (self->kind != CST_FILE_KIND_CONTACTS ||
       has_role (self, CST_ROLE_EMAIL) || has_role (self, CST_ROLE_CUSTOMER_KEY))
@@ -1342,6 +1467,58 @@ cst_import_plan_dup_notice (const CstImportPlan *self)
                             "of its own, matched with nobody in your other files. If a column holds "
                             "email addresses or customer numbers, choose it."),
                           self->display_name);
+}
+
+/**
+ * cst_import_plans_link_orders:
+ * @plans: (element-type CstImportPlan): the plans of the files imported together
+ *
+ * Some shops export orders and their lines as two files: the orders with their number, the
+ * customer and the date but no amount (Olist's orders.csv), the lines with the order number
+ * and the price but no customer (order_items.csv). Neither is orders alone. Each plan of lines
+ * (an order number and an amount or a unit price, but no email address or customer number) is
+ * linked to a plan of orders among @plans (an order number, a person and a date, but no
+ * amount): the lines then take the person and the date of their order, by order number, and
+ * are imported as orders (their lines adding up per order); the orders file is imported as
+ * contacts, so that its rows are kept and its customers are people.
+ *
+ * Returns: the number of plans of lines linked
+ */
+guint
+cst_import_plans_link_orders (GPtrArray *plans)
+{
+  guint linked = 0;
+
+  g_return_val_if_fail (plans != NULL, 0);
+
+  for (guint i = 0; i < plans->len; i++)
+    {
+      CstImportPlan *lines = g_ptr_array_index (plans, i);
+
+      if (lines->orders != NULL || !has_role (lines, CST_ROLE_ORDER_ID) ||
+          has_role (lines, CST_ROLE_EMAIL) || has_role (lines, CST_ROLE_CUSTOMER_KEY) ||
+          (!has_role (lines, CST_ROLE_AMOUNT) && !has_role (lines, CST_ROLE_UNIT_PRICE)))
+        continue;
+
+      for (guint j = 0; j < plans->len; j++)
+        {
+          CstImportPlan *orders = g_ptr_array_index (plans, j);
+
+          if (j == i || !has_role (orders, CST_ROLE_ORDER_ID) ||
+              (!has_role (orders, CST_ROLE_EMAIL) && !has_role (orders, CST_ROLE_CUSTOMER_KEY)) ||
+              (!has_role (orders, CST_ROLE_ORDER_DATE) && !has_role (orders, CST_ROLE_EVENT_TIME)) ||
+              has_role (orders, CST_ROLE_AMOUNT) || has_role (orders, CST_ROLE_UNIT_PRICE))
+            continue;
+
+          lines->orders = cst_import_plan_copy (orders);
+          lines->kind = CST_FILE_KIND_TRANSACTIONS;
+          orders->kind = CST_FILE_KIND_CONTACTS;
+          linked++;
+          break;
+        }
+    }
+
+  return linked;
 }
 
 /**
@@ -1414,6 +1591,7 @@ cst_import_plan_copy (const CstImportPlan *self)
   copy->inference = self->inference != NULL ? inference_copy (self->inference) : NULL;
   copy->csv_path = self->csv_path != NULL ? g_atomic_rc_box_acquire (self->csv_path) : NULL;
   copy->sheet_names = g_strdupv (self->sheet_names);
+  copy->orders = self->orders != NULL ? cst_import_plan_copy (self->orders) : NULL;
   return copy;
 }
 
@@ -1434,6 +1612,7 @@ cst_import_plan_free (CstImportPlan *self)
   if (self->csv_path != NULL)
     g_atomic_rc_box_release_full (self->csv_path, delete_temporary_file);
   g_strfreev (self->sheet_names);
+  g_clear_pointer (&self->orders, cst_import_plan_free);
   g_free (self);
 }
 

@@ -15,7 +15,7 @@ G_BEGIN_DECLS
  * through the setters, which keep it consistent. Plans are plain data owned by one thread at a
  * time: the wizard makes them in a worker, edits them on the main thread, and hands a copy to
  * the import job. */
-typedef struct
+typedef struct _CstImportPlan
 {
   char           *path;
   char           *display_name;     /* the file's name, for people */
@@ -39,6 +39,9 @@ typedef struct
   char          **sheet_names;      /* (nullable): a workbook's sheets, in the order of their tabs */
   int             sheet;            /* the sheet read (index in sheet_names; at first the first
                                      * visible one), -1 when the file is no workbook */
+  struct _CstImportPlan *orders;    /* (nullable) (owned): for order lines that name no person,
+                                     * the orders file they take their person and date from, by
+                                     * order number (cst_import_plans_link_orders()) */
 } CstImportPlan;
 
 CstImportPlan *cst_import_plan_new           (const char             *path,
@@ -62,6 +65,7 @@ gboolean       cst_import_plan_set_sheet     (CstImportPlan          *self,
 gboolean       cst_import_plan_validate      (const CstImportPlan    *self,
                                               GError                **error);
 char          *cst_import_plan_dup_notice    (const CstImportPlan    *self);
+guint          cst_import_plans_link_orders  (GPtrArray              *plans);
 char          *cst_import_plan_dup_content_hash (const CstImportPlan *self,
                                               GError                **error);
 CstImportPlan *cst_import_plan_copy          (const CstImportPlan    *self);

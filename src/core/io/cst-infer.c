@@ -669,6 +669,19 @@ value_role_score (CstRole       role,
   return 0;
 }
 
+/* Names of delivery costs, which are money but not the value of what was bought. */
+static gboolean
+is_shipping_cost (const char *name)
+{
+  static const char * const words[] = { "freight", "shipping", "postage", "delivery fee",
+                                        "versand", "fracht", "porto", "frete", "envio", "livraison" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    if (strstr (name, words[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 /* Without a header, only the values can say what a column means. A log of purchases written
  * without column names (CDNOW's, for one) reads as: the first identifier that repeats is the
  * customer, a date is when, a decimal or money column how much, a whole number how many. Low
@@ -984,6 +997,9 @@ cst_infer_columns (const CstSniffResult *sniff)
           for (guint s = 0; synonyms[s] != NULL; s++)
             best = MAX (best, name_match (names[c], synonyms[s], strlen (synonyms[s])));
           best *= role_names[i].weight * compatibility (role, col->type);
+          /* "freight_value" is what the delivery cost, not what was bought. */
+          if ((role == CST_ROLE_AMOUNT || role == CST_ROLE_UNIT_PRICE) && is_shipping_cost (names[c]))
+            best = 0;
           scores[c * CST_N_ROLES + role] = MAX (scores[c * CST_N_ROLES + role], best);
         }
 
