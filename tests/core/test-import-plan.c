@@ -923,6 +923,26 @@ test_import_plan_order_lines (Fixture       *f,
   cst_segmentation_options_clear (&options);
 }
 
+/* "cust", the usual abbreviation (BTYD's CDNOW summary), names the customer number. */
+static void
+test_import_plan_cust (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "summary.csv", NULL);
+  g_autoptr(GString) text = g_string_new ("cust,x,t.x,T.cal\n");
+  g_autoptr(CstImportPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 1; i <= 80; i++)
+    g_string_append_printf (text, "%u,%u,%u.5,38.86\n", i, i % 4, i % 30);
+  g_assert_true (g_file_set_contents (path, text->str, text->len, &error));
+  plan = cst_import_plan_new (path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (plan->roles[0], ==, CST_ROLE_CUSTOMER_KEY);
+  g_assert_cmpint (plan->kind, ==, CST_FILE_KIND_CONTACTS);
+  g_assert_true (cst_import_plan_validate (plan, NULL));
+}
+
 /* The shared Telco churn table: one row per customer, keyed by customerID. */
 static void
 test_import_plan_telco (Fixture       *f,
@@ -1301,6 +1321,7 @@ main (int   argc,
   ADD ("bank", test_import_plan_bank);
   ADD ("headerless", test_import_plan_headerless);
   ADD ("order-lines", test_import_plan_order_lines);
+  ADD ("cust", test_import_plan_cust);
   ADD ("pipeline", test_import_plan_pipeline);
   ADD ("add-again", test_import_plan_add_again);
   ADD ("skip-seen-rows", test_import_plan_skip_seen_rows);

@@ -35,7 +35,8 @@ static const RoleNames role_names[] = {
                                 "client id|client number|contact id|user id|member id|record id|"
                                 "kundennummer|kunden id|kundennr|kunde|kunden nr|id client|numero client|"
                                 "identifiant client|id cliente|cliente id|numero de cliente|"
-                                "codigo cliente|codigo do cliente|user pseudo id|masterid|subscriber id" },
+                                "codigo cliente|codigo do cliente|user pseudo id|masterid|subscriber id|"
+                                "cust|cust id|custid|cust no" },
   { CST_ROLE_CUSTOMER_KEY, 0.6, "id|customer|client|cliente|user|rec id|record" },
   { CST_ROLE_EMAIL, 1.0, "email|e mail|email address|e mail address|e mail adresse|email adresse|"
                          "mail|mail address|courriel|adresse email|adresse e mail|adresse mail|"
