@@ -919,7 +919,8 @@ read_order_refs (const CstImportPlan  *orders,
         }
       g_ptr_array_set_size (scratch, 0);
 
-      if ((++n_read % CHECK_INTERVAL) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+      if ((++n_read % CHECK_INTERVAL) == 0 &&
+          g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
     }
 
@@ -1017,7 +1018,8 @@ import_rows (CstStore             *store,
    * as that file's (cst_store_linkage_load_records()). */
   if (plan->orders != NULL)
     {
-      g_autofree char *key = g_strdup_printf (CST_STORE_KEYS_OF_SOURCE "%" G_GINT64_FORMAT, source_id);
+      g_autofree char *key = g_strdup_printf (CST_STORE_KEYS_OF_SOURCE "%" G_GINT64_FORMAT,
+                                              source_id);
 
       if (!cst_store_set_info (store, key, plan->orders->display_name, error))
         goto fail;
@@ -1463,9 +1465,9 @@ cst_import_plan_dup_notice (const CstImportPlan *self)
       has_role (self, CST_ROLE_EMAIL) || has_role (self, CST_ROLE_CUSTOMER_KEY))
     return NULL;
 
-  return g_strdup_printf (_("No column of “%s” says who each row is, so each row becomes a person "
-                            "of its own, matched with nobody in your other files. If a column holds "
-                            "email addresses or customer numbers, choose it."),
+  return g_strdup_printf (_("No column of “%s” says who each row is, so each row becomes a "
+                            "person of its own, matched with nobody in your other files. If a "
+                            "column holds email addresses or customer numbers, choose it."),
                           self->display_name);
 }
 
@@ -1506,7 +1508,8 @@ cst_import_plans_link_orders (GPtrArray *plans)
 
           if (j == i || !has_role (orders, CST_ROLE_ORDER_ID) ||
               (!has_role (orders, CST_ROLE_EMAIL) && !has_role (orders, CST_ROLE_CUSTOMER_KEY)) ||
-              (!has_role (orders, CST_ROLE_ORDER_DATE) && !has_role (orders, CST_ROLE_EVENT_TIME)) ||
+              (!has_role (orders, CST_ROLE_ORDER_DATE) &&
+               !has_role (orders, CST_ROLE_EVENT_TIME)) ||
               has_role (orders, CST_ROLE_AMOUNT) || has_role (orders, CST_ROLE_UNIT_PRICE))
             continue;
 

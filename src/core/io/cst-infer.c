@@ -675,7 +675,8 @@ static gboolean
 is_shipping_cost (const char *name)
 {
   static const char * const words[] = { "freight", "shipping", "postage", "delivery fee",
-                                        "versand", "fracht", "porto", "frete", "envio", "livraison" };
+                                        "versand", "fracht", "porto", "frete", "envio",
+                                        "livraison" };
 
   for (guint i = 0; i < G_N_ELEMENTS (words); i++)
     if (strstr (name, words[i]) != NULL)
@@ -999,7 +1000,8 @@ cst_infer_columns (const CstSniffResult *sniff)
             best = MAX (best, name_match (names[c], synonyms[s], strlen (synonyms[s])));
           best *= role_names[i].weight * compatibility (role, col->type);
           /* "freight_value" is what the delivery cost, not what was bought. */
-          if ((role == CST_ROLE_AMOUNT || role == CST_ROLE_UNIT_PRICE) && is_shipping_cost (names[c]))
+          if ((role == CST_ROLE_AMOUNT || role == CST_ROLE_UNIT_PRICE) &&
+              is_shipping_cost (names[c]))
             best = 0;
           scores[c * CST_N_ROLES + role] = MAX (scores[c * CST_N_ROLES + role], best);
         }

@@ -96,7 +96,8 @@ cst_store_linkage_load_records (CstStore    *self,
       for (guint j = 0; keys_of != NULL && j < source_names->len; j++)
         if (j != i && g_str_equal (g_ptr_array_index (source_names, j), keys_of))
           index = j;
-      g_hash_table_insert (sources, &g_array_index (source_ids, gint64, i), GUINT_TO_POINTER (index));
+      g_hash_table_insert (sources, &g_array_index (source_ids, gint64, i),
+                           GUINT_TO_POINTER (index));
     }
 
   stmt = cst_store_prepare (self,
