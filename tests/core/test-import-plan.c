@@ -886,6 +886,10 @@ test_import_plan_order_lines (Fixture       *f,
   notice = cst_import_plan_dup_notice (lines_plan);
   g_assert_nonnull (notice);
   g_assert_nonnull (strstr (notice, "orders.csv"));
+  g_clear_pointer (&notice, g_free);
+  notice = cst_import_plan_dup_notice (orders_plan);
+  g_assert_nonnull (notice);
+  g_assert_nonnull (strstr (notice, "order_items.csv"));
 
   cst_segmentation_options_init (&options);
   g_assert_true (cst_pipeline_create_from_plans (project, (CstImportPlan * const *) plans->pdata,

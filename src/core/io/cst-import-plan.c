@@ -1461,6 +1461,11 @@ cst_import_plan_dup_notice (const CstImportPlan *self)
                               "in “%s”, by order number."),
                             self->display_name, self->orders->display_name);
 
+  if (self->lines_name != NULL && self->kind == CST_FILE_KIND_CONTACTS)
+    return g_strdup_printf (_("The orders in “%s” give their customers and dates to the lines in "
+                              "“%s”; this file is kept with the contacts."),
+                            self->display_name, self->lines_name);
+
   if (self->kind != CST_FILE_KIND_CONTACTS ||
       has_role (self, CST_ROLE_EMAIL) || has_role (self, CST_ROLE_CUSTOMER_KEY))
     return NULL;
@@ -1516,6 +1521,8 @@ cst_import_plans_link_orders (GPtrArray *plans)
           lines->orders = cst_import_plan_copy (orders);
           lines->kind = CST_FILE_KIND_TRANSACTIONS;
           orders->kind = CST_FILE_KIND_CONTACTS;
+          g_free (orders->lines_name);
+          orders->lines_name = g_strdup (lines->display_name);
           linked++;
           break;
         }
@@ -1595,6 +1602,7 @@ cst_import_plan_copy (const CstImportPlan *self)
   copy->csv_path = self->csv_path != NULL ? g_atomic_rc_box_acquire (self->csv_path) : NULL;
   copy->sheet_names = g_strdupv (self->sheet_names);
   copy->orders = self->orders != NULL ? cst_import_plan_copy (self->orders) : NULL;
+  copy->lines_name = g_strdup (self->lines_name);
   return copy;
 }
 
@@ -1616,6 +1624,7 @@ cst_import_plan_free (CstImportPlan *self)
     g_atomic_rc_box_release_full (self->csv_path, delete_temporary_file);
   g_strfreev (self->sheet_names);
   g_clear_pointer (&self->orders, cst_import_plan_free);
+  g_free (self->lines_name);
   g_free (self);
 }
 

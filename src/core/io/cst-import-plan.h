@@ -42,6 +42,7 @@ typedef struct _CstImportPlan
   struct _CstImportPlan *orders;    /* (nullable) (owned): for order lines that name no person,
                                      * the orders file they take their person and date from, by
                                      * order number (cst_import_plans_link_orders()) */
+  char           *lines_name;       /* (nullable): for such an orders file, its lines file */
 } CstImportPlan;
 
 CstImportPlan *cst_import_plan_new           (const char             *path,
