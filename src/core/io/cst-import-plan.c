@@ -955,6 +955,7 @@ import_rows (CstStore             *store,
   g_autofree char *content_hash = NULL;
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autoptr(GHashTable) order_refs = NULL;
+  g_autofree char *orders_hash = NULL;
   int order_date, event_time;
 
   for (guint r = 0; r < CST_N_ROLES; r++)
@@ -974,7 +975,9 @@ import_rows (CstStore             *store,
   if (plan->orders != NULL)
     {
       order_refs = read_order_refs (plan->orders, cancellable, error);
-      if (order_refs == NULL)
+      orders_hash = order_refs != NULL ? cst_import_plan_dup_content_hash (plan->orders, error)
+                                       : NULL;
+      if (orders_hash == NULL)
         return FALSE;
       reading.orders = order_refs;
     }
@@ -1021,7 +1024,7 @@ import_rows (CstStore             *store,
       g_autofree char *key = g_strdup_printf (CST_STORE_KEYS_OF_SOURCE "%" G_GINT64_FORMAT,
                                               source_id);
 
-      if (!cst_store_set_info (store, key, plan->orders->display_name, error))
+      if (!cst_store_set_info (store, key, orders_hash, error))
         goto fail;
     }
 

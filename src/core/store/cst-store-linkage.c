@@ -58,7 +58,6 @@ cst_store_linkage_load_records (CstStore    *self,
   g_autoptr(CstLinkData) data = cst_link_data_new (default_region);
   g_autoptr(GHashTable) sources = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GArray) source_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GPtrArray) source_names = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt;
   int rc;
 
@@ -75,7 +74,6 @@ cst_store_linkage_load_records (CstStore    *self,
       gint64 id = sqlite3_column_int64 (stmt, 0);
 
       g_array_append_val (source_ids, id);
-      g_ptr_array_add (source_names, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
       cst_link_data_add_source (data, (const char *) sqlite3_column_text (stmt, 1));
     }
   sqlite3_reset (stmt);
@@ -85,19 +83,21 @@ cst_store_linkage_load_records (CstStore    *self,
       return NULL;
     }
   for (guint i = 0; i < source_ids->len; i++)
+    g_hash_table_insert (sources, &g_array_index (source_ids, gint64, i), GUINT_TO_POINTER (i));
+  /* Order lines count as the orders file whose customer numbers they carry: the same number
+   * there is the same person. */
+  for (guint i = 0; i < source_ids->len; i++)
     {
-      gint64 id = g_array_index (source_ids, gint64, i);
-      g_autofree char *key = g_strdup_printf (CST_STORE_KEYS_OF_SOURCE "%" G_GINT64_FORMAT, id);
-      g_autofree char *keys_of = cst_store_dup_info (self, key);
-      guint index = i;
+      g_autofree char *key = g_strdup_printf (CST_STORE_KEYS_OF_SOURCE "%" G_GINT64_FORMAT,
+                                              g_array_index (source_ids, gint64, i));
+      g_autofree char *orders_hash = cst_store_dup_info (self, key);
+      gint64 orders_id = orders_hash != NULL ? cst_store_find_source_by_hash (self, orders_hash,
+                                                                              NULL)
+                                             : -1;
+      gpointer index;
 
-      /* Order lines count as their orders file (the latest of that name), whose customer
-       * numbers they carry: the same number there is the same person. */
-      for (guint j = 0; keys_of != NULL && j < source_names->len; j++)
-        if (j != i && g_str_equal (g_ptr_array_index (source_names, j), keys_of))
-          index = j;
-      g_hash_table_insert (sources, &g_array_index (source_ids, gint64, i),
-                           GUINT_TO_POINTER (index));
+      if (orders_id >= 0 && g_hash_table_lookup_extended (sources, &orders_id, NULL, &index))
+        g_hash_table_insert (sources, &g_array_index (source_ids, gint64, i), index);
     }
 
   stmt = cst_store_prepare (self,

@@ -116,8 +116,8 @@ gboolean    cst_store_commit                  (CstStore            *self,
                                                GError             **error);
 void        cst_store_rollback                (CstStore            *self);
 
-/* project_info key, followed by a source id: the name of the source whose customer numbers
- * that source's records carry (order lines linked to their orders file). */
+/* project_info key, followed by a source id: the content hash of the source whose customer
+ * numbers that source's records carry (order lines linked to their orders file). */
 #define CST_STORE_KEYS_OF_SOURCE "customer-keys-of-source:"
 
 gboolean    cst_store_set_info                (CstStore            *self,
