@@ -852,7 +852,6 @@ show_loaded (CstPeoplePage *self,
              OpResult      *result)
 {
   g_autofree char *records = NULL;
-  g_autofree char *people = NULL;
   g_autofree char *records_text = NULL;
   g_autofree char *people_text = NULL;
   g_autofree char *title = NULL;
@@ -889,11 +888,9 @@ show_loaded (CstPeoplePage *self,
   self->review_total = self->review->len;
 
   records = cst_chart_format_count (self->summary.n_records);
-  people = cst_chart_format_count (self->summary.n_people);
   records_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s record", "%s records", self->summary.n_records),
                                   records);
-  people_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s person", "%s people", self->summary.n_people),
-                                 people);
+  people_text = cst_chart_format_people (self->summary.n_people);
   /* TRANSLATORS: "107,375 records → 5,277 people" */
   title = g_strdup_printf (_("%s → %s"), records_text, people_text);
   gtk_label_set_label (self->summary_label, title);

@@ -757,10 +757,8 @@ update_bands (CstPredictionsPage *self)
     {
       GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
       GtkWidget *title = gtk_label_new (cst_band_get_label (b));
-      g_autofree char *n = cst_chart_format_count (self->counts.n_people[b]);
       g_autofree char *expected = cst_chart_format_count ((gsize) round (self->counts.expected[b]));
-      g_autofree char *people = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s person", "%s people",
-                                                              self->counts.n_people[b]), n);
+      g_autofree char *people = cst_chart_format_people (self->counts.n_people[b]);
       g_autofree char *acting = g_strdup_printf (_("about %s %s"), expected, act);
       g_autofree char *description = g_strdup_printf ("%s: %s, %s", cst_band_get_label (b), people, acting);
       GtkWidget *count = gtk_label_new (people);
