@@ -1120,18 +1120,14 @@ erase_done_cb (GObject      *source,
   CstPrivacyWindow *self = CST_PRIVACY_WINDOW (source);
   TaskResult *out = finish_task (self, result, _("Could not erase"));
 
+  /* finish_task() already dropped the result of a closing window. */
   if (is_closing (self))
-    {
-      g_clear_pointer (&out, task_result_free);
-      return;
-    }
+    return;
   end_job (self);
+  /* Cancelled or failed: nothing was erased, the people found are still there (end_job()
+   * enabled Erase again for them). */
   if (out == NULL)
-    {
-      /* Cancelled or failed: nothing was erased, the people found are still there. */
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), "privacy.erase", self->found != NULL && self->found->len > 0);
-      return;
-    }
+    return;
   clear_found (self);
   gtk_editable_set_text (GTK_EDITABLE (self->search_row), "");
   self->n_erasures = out->n_erasures;
@@ -1234,11 +1230,9 @@ copy_done_cb (GObject      *source,
   CstPrivacyWindow *self = CST_PRIVACY_WINDOW (source);
   TaskResult *out = finish_task (self, result, _("Could not save the copy"));
 
+  /* finish_task() already dropped the result of a closing window. */
   if (is_closing (self))
-    {
-      g_clear_pointer (&out, task_result_free);
-      return;
-    }
+    return;
   end_job (self);
   gtk_widget_set_sensitive (self->copy_button, TRUE);
   gtk_button_set_label (GTK_BUTTON (self->copy_button), _("_Save a Pseudonymized Copy…"));
