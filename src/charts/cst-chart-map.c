@@ -121,16 +121,6 @@ has_selection (const CstMapModel *model)
   return model->selected >= 0 && (guint) model->selected < model->n_segments;
 }
 
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double da = *(const double *) a;
-  double db = *(const double *) b;
-
-  return (da > db) - (da < db);
-}
-
 /* Linear interpolation between order statistics of sorted @values (type 7 in Hyndman & Fan). */
 static double
 percentile (const double *values,
@@ -167,7 +157,7 @@ robust_limits (const float *v,
   sorted = g_new (double, n);
   for (gsize i = 0; i < n; i++)
     sorted[i] = v[i];
-  qsort (sorted, n, sizeof (double), compare_doubles);
+  qsort (sorted, n, sizeof (double), cst_chart_compare_doubles);
 
   a = percentile (sorted, n, LOW_PERCENTILE);
   b = percentile (sorted, n, HIGH_PERCENTILE);

@@ -3083,16 +3083,6 @@ cst_clv_model_new (guint          n_bins,
   return model;
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 /**
  * cst_clv_model_new_from_values:
  * @n: the number of customers
@@ -3125,7 +3115,7 @@ cst_clv_model_new_from_values (gsize         n,
       sorted[m++] = values[i];
   if (m == 0)
     return cst_clv_model_new (0, NULL, NULL, 0, NAN, NAN);
-  qsort (sorted, m, sizeof (double), compare_doubles);
+  qsort (sorted, m, sizeof (double), cst_chart_compare_doubles);
 
   lo = MIN (0.0, sorted[0]);
   hi = sorted[m - 1];

@@ -1051,3 +1051,22 @@ cst_chart_frame_end (CstChartFrame *frame)
     cairo_restore (frame->cr);
   frame->cr = NULL;
 }
+
+/**
+ * cst_chart_compare_doubles:
+ * @a: a double
+ * @b: another
+ *
+ * For qsort(): ascending doubles (finite ones; the charts sort no NaN).
+ *
+ * Returns: negative, 0 or positive
+ */
+int
+cst_chart_compare_doubles (const void *a,
+                           const void *b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}

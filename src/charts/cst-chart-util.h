@@ -53,6 +53,8 @@ char    *cst_chart_format_percent      (double               fraction,
 char    *cst_chart_format_tick         (double               value,
                                         double               step);
 char    *cst_chart_format_people       (guint64              count);
+int      cst_chart_compare_doubles     (const void          *a,
+                                        const void          *b);
 char    *cst_chart_format_summary      (guint64              n_people,
                                         guint                n_segments);
 char    *cst_chart_segment_tooltip     (const char          *name,
