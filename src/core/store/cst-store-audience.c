@@ -13,18 +13,6 @@
 /* The SQL of issue 8. Lists of people go through a temporary table (the connection's own temp
  * schema, never written into the project), so a million ids cost one insert each and one join. */
 
-static gboolean
-step_rows_done (CstStore      *self,
-                sqlite3_stmt  *stmt,
-                int            rc,
-                GError       **error)
-{
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return cst_store_set_sqlite_error (self, rc, error);
-  return TRUE;
-}
-
 /* Steps a query that gives at most one row. Returns: SQLITE_ROW with the row ready to read
  * (reset the statement afterwards); otherwise the statement is reset, and for any code but
  * SQLITE_DONE (no row) @error is set. */
@@ -119,7 +107,7 @@ cst_store_audience_segment_people (CstStore  *self,
 
       g_array_append_val (ids, id);
     }
-  return step_rows_done (self, stmt, rc, error);
+  return cst_store_step_rows_done (self, stmt, rc, error);
 }
 
 gboolean
@@ -232,7 +220,7 @@ cst_store_audience_foreach_member (CstStore               *self,
           break;
         }
     }
-  return step_rows_done (self, stmt, rc, error);
+  return cst_store_step_rows_done (self, stmt, rc, error);
 }
 
 gboolean
@@ -338,7 +326,7 @@ cst_store_audience_load_members (CstStore  *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_hash_table_insert (members, g_memdup2 (&(gint64) { sqlite3_column_int64 (stmt, 0) }, sizeof (gint64)),
                          GINT_TO_POINTER (sqlite3_column_int (stmt, 1) + 1));
-  if (!step_rows_done (self, stmt, rc, error))
+  if (!cst_store_step_rows_done (self, stmt, rc, error))
     return NULL;
   return g_steal_pointer (&members);
 }
@@ -396,7 +384,7 @@ cst_store_audience_people_by_email (CstStore    *self,
 
       g_array_append_val (ids, id);
     }
-  return step_rows_done (self, stmt, rc, error);
+  return cst_store_step_rows_done (self, stmt, rc, error);
 }
 
 /* Sensitive columns */
@@ -472,7 +460,7 @@ cst_store_audience_list_sensitive (CstStore  *self,
       column->allow_in_models = sqlite3_column_int (stmt, 3) != 0;
       g_ptr_array_add (columns, column);
     }
-  if (!step_rows_done (self, stmt, rc, error))
+  if (!cst_store_step_rows_done (self, stmt, rc, error))
     return NULL;
   return g_steal_pointer (&columns);
 }
@@ -532,7 +520,7 @@ cst_store_audience_count_by_attribute (CstStore              *self,
         rc = SQLITE_DONE;
         break;
       }
-  return step_rows_done (self, stmt, rc, error);
+  return cst_store_step_rows_done (self, stmt, rc, error);
 }
 
 /* Erasure */
@@ -797,7 +785,7 @@ cst_store_audience_find_text (CstStore    *self,
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (tables, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  if (!step_rows_done (self, stmt, rc, error))
+  if (!cst_store_step_rows_done (self, stmt, rc, error))
     return NULL;
 
   for (guint t = 0; t < tables->len; t++)
@@ -811,7 +799,7 @@ cst_store_audience_find_text (CstStore    *self,
       sqlite3_bind_text (stmt, 1, table, -1, SQLITE_TRANSIENT);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         g_ptr_array_add (columns, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-      if (!step_rows_done (self, stmt, rc, error))
+      if (!cst_store_step_rows_done (self, stmt, rc, error))
         return NULL;
 
       for (guint c = 0; c < columns->len; c++)
@@ -1103,7 +1091,7 @@ cst_store_audience_list_erasures (CstStore  *self,
 
       g_array_append_val (entries, entry);
     }
-  if (!step_rows_done (self, stmt, rc, error))
+  if (!cst_store_step_rows_done (self, stmt, rc, error))
     return NULL;
   return g_steal_pointer (&entries);
 }
@@ -1175,7 +1163,7 @@ cst_store_audience_count_person_records (CstStore      *self,
 
       g_array_append_val (counts, count);
     }
-  if (!step_rows_done (self, stmt, rc, error))
+  if (!cst_store_step_rows_done (self, stmt, rc, error))
     goto fail;
   cst_store_exec (self, "DELETE FROM temp.cst_erase_people; DELETE FROM temp.cst_erase_records;", NULL);
   return TRUE;
@@ -1215,5 +1203,5 @@ cst_store_audience_foreach_source_row (CstStore          *self,
         rc = SQLITE_DONE;
         break;
       }
-  return step_rows_done (self, stmt, rc, error);
+  return cst_store_step_rows_done (self, stmt, rc, error);
 }

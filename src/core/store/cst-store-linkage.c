@@ -76,12 +76,8 @@ cst_store_linkage_load_records (CstStore    *self,
       g_array_append_val (source_ids, id);
       cst_link_data_add_source (data, (const char *) sqlite3_column_text (stmt, 1));
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      cst_store_set_sqlite_error (self, rc, error);
-      return NULL;
-    }
+  if (!cst_store_step_rows_done (self, stmt, rc, error))
+    return NULL;
   for (guint i = 0; i < source_ids->len; i++)
     g_hash_table_insert (sources, &g_array_index (source_ids, gint64, i), GUINT_TO_POINTER (i));
   /* Order lines count as the orders file whose customer numbers they carry: the same number
@@ -119,12 +115,8 @@ cst_store_linkage_load_records (CstStore    *self,
       cst_link_data_add_record (data, GPOINTER_TO_UINT (source), sqlite3_column_int64 (stmt, 0), NULL,
                                 values);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      cst_store_set_sqlite_error (self, rc, error);
-      return NULL;
-    }
+  if (!cst_store_step_rows_done (self, stmt, rc, error))
+    return NULL;
   return g_steal_pointer (&data);
 }
 
@@ -148,12 +140,8 @@ cst_store_linkage_list_decisions (CstStore  *self,
       };
       g_array_append_val (decisions, d);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      cst_store_set_sqlite_error (self, rc, error);
-      return NULL;
-    }
+  if (!cst_store_step_rows_done (self, stmt, rc, error))
+    return NULL;
   return g_steal_pointer (&decisions);
 }
 
@@ -300,12 +288,8 @@ cst_store_linkage_save (CstStore             *self,
           if (r > 0)
             old_uid[r - 1] = uid;
         }
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          cst_store_set_sqlite_error (self, rc, error);
-          goto fail;
-        }
+      if (!cst_store_step_rows_done (self, stmt, rc, error))
+        goto fail;
 
       /* For every old uid, the new person holding most of its records claims it. */
       for (guint p = 0; p < np; p++)
@@ -562,10 +546,7 @@ cst_store_linkage_get_summary (CstStore          *self,
       };
       g_array_append_val (summary->overlaps, o);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return cst_store_set_sqlite_error (self, rc, error);
-  return TRUE;
+  return cst_store_step_rows_done (self, stmt, rc, error);
 }
 
 GArray *
@@ -602,12 +583,8 @@ cst_store_linkage_get_curve (CstStore  *self,
       mass[bin] += sqlite3_column_double (stmt, 2);
       total_mass += sqlite3_column_double (stmt, 2);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      cst_store_set_sqlite_error (self, rc, error);
-      return NULL;
-    }
+  if (!cst_store_step_rows_done (self, stmt, rc, error))
+    return NULL;
 
   /* Pairs at or above threshold t = bin / n_steps: a suffix sum over the bins. */
   curve = g_array_sized_new (FALSE, FALSE, sizeof (CstLinkageCurvePoint), n_steps + 1);
@@ -742,12 +719,8 @@ cst_store_linkage_list_review (CstStore  *self,
         }
       g_ptr_array_add (items, item);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      cst_store_set_sqlite_error (self, rc, error);
-      goto out;
-    }
+  if (!cst_store_step_rows_done (self, stmt, rc, error))
+    goto out;
 
   /* Both records' values, as written. */
   for (guint i = 0; i < items->len; i++)
@@ -953,9 +926,8 @@ cst_store_linkage_split_person (CstStore      *self,
       if (!chosen)
         g_array_append_val (others, id);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return cst_store_set_sqlite_error (self, rc, error);
+  if (!cst_store_step_rows_done (self, stmt, rc, error))
+    return FALSE;
 
   if (!cst_store_begin (self, error))
     return FALSE;
@@ -1034,12 +1006,8 @@ cst_store_linkage_search_people (CstStore    *self,
       };
       g_array_append_val (people, person);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      cst_store_set_sqlite_error (self, rc, error);
-      return NULL;
-    }
+  if (!cst_store_step_rows_done (self, stmt, rc, error))
+    return NULL;
   return g_steal_pointer (&people);
 }
 
@@ -1130,11 +1098,7 @@ cst_store_linkage_list_person_records (CstStore  *self,
       };
       g_array_append_val (records, r);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      cst_store_set_sqlite_error (self, rc, error);
-      return NULL;
-    }
+  if (!cst_store_step_rows_done (self, stmt, rc, error))
+    return NULL;
   return g_steal_pointer (&records);
 }

@@ -21,6 +21,12 @@ sqlite3_stmt *cst_store_prepare               (CstStore      *self,
 gboolean      cst_store_exec                  (CstStore      *self,
                                                const char    *sql,
                                                GError       **error);
+/* Ends a statement whose rows were stepped through: resets it, and sets @error unless the
+ * last step, @rc, was SQLITE_DONE. Returns %FALSE on an error. */
+gboolean      cst_store_step_rows_done        (CstStore      *self,
+                                               sqlite3_stmt  *stmt,
+                                               int            rc,
+                                               GError       **error);
 /* Steps a statement that returns no rows, then resets it. */
 gboolean      cst_store_step_done             (CstStore      *self,
                                                sqlite3_stmt  *stmt,

@@ -90,18 +90,27 @@ cst_store_exec (CstStore    *self,
   return TRUE;
 }
 
+/* Ends a statement whose rows were stepped through: resets it, and sets @error unless the
+ * last step, @rc, was SQLITE_DONE. */
+gboolean
+cst_store_step_rows_done (CstStore      *self,
+                          sqlite3_stmt  *stmt,
+                          int            rc,
+                          GError       **error)
+{
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return cst_store_set_sqlite_error (self, rc, error);
+  return TRUE;
+}
+
 /* Runs a prepared statement that returns no rows. */
 gboolean
 cst_store_step_done (CstStore      *self,
            sqlite3_stmt  *stmt,
            GError       **error)
 {
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return cst_store_set_sqlite_error (self, rc, error);
-  return TRUE;
+  return cst_store_step_rows_done (self, stmt, sqlite3_step (stmt), error);
 }
 
 void
