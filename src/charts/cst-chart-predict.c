@@ -312,6 +312,24 @@ plot_set_message (Plot       *p,
   p->show_plot = FALSE;
 }
 
+/* The header, then @problem in place of the plot when there is one: returns whether the plot
+ * itself is to be laid out. */
+static gboolean
+plot_start (Plot       *p,
+            const char *title,
+            const char *subtitle,
+            const char *problem)
+{
+  if (!plot_header (p, title, subtitle))
+    return FALSE;
+  if (problem != NULL)
+    {
+      plot_set_message (p, problem);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 plot_add_legend (Plot           *p,
                  char           *text,
@@ -1438,13 +1456,8 @@ scores_layout (gconstpointer data,
       /* Translators: "4,600 people scored; High from 0.62, Medium from 0.31". */
       subtitle = g_strdup_printf (_("%s scored; High from %s, Medium from %s"), people, high, low);
     }
-  if (!plot_header (p, scores_title (model), subtitle))
+  if (!plot_start (p, scores_title (model), subtitle, problem))
     return;
-  if (problem != NULL)
-    {
-      plot_set_message (p, problem);
-      return;
-    }
 
   for (int band = CST_SCORES_BAND_HIGH; band >= CST_SCORES_BAND_LOW; band--)
     {
@@ -2011,13 +2024,8 @@ gain_layout (gconstpointer data,
       subtitle = g_strdup_printf (_("Contacting the top %s finds %s of %s; picking at "
                                     "random, %s"), top, found, gain_outcome (model), top);
     }
-  if (!plot_header (p, gain_title (model), subtitle))
+  if (!plot_start (p, gain_title (model), subtitle, problem))
     return;
-  if (problem != NULL)
-    {
-      plot_set_message (p, problem);
-      return;
-    }
 
   reference_color (p, &ref);
   plot_add_legend (p, g_strdup (_("This model")), cst_chart_style_segment (p->style, MODEL_COLOR),
@@ -2250,13 +2258,8 @@ lift_layout (gconstpointer data,
                                   : _("The first group responds %s as often as average; 1× is "
                                       "random"), first);
     }
-  if (!plot_header (p, lift_title (model), subtitle))
+  if (!plot_start (p, lift_title (model), subtitle, problem))
     return;
-  if (problem != NULL)
-    {
-      plot_set_message (p, problem);
-      return;
-    }
 
   reference_color (p, &ref);
   plot_add_legend (p, g_strdup (_("Lift of the group")),
@@ -2587,13 +2590,8 @@ roc_layout (gconstpointer data,
     /* Translators: the ROC subtitle, %s is "good separation" or similar. */
     subtitle = g_strdup_printf (_("The higher the curve above the diagonal, the better: %s"),
                                 roc_quality (model->auc));
-  if (!plot_header (p, title, subtitle))
+  if (!plot_start (p, title, subtitle, problem))
     return;
-  if (problem != NULL)
-    {
-      plot_set_message (p, problem);
-      return;
-    }
 
   reference_color (p, &ref);
   /* Translators: legend entries, "This model (AUC 0.83)", "Random guessing (AUC 0.50)". */
@@ -2876,13 +2874,8 @@ calibration_layout (gconstpointer data,
       subtitle = g_strdup_printf (_("Points on the diagonal are right on average; bigger points "
                                     "hold more people; mean gap %s percentage points"), error);
     }
-  if (!plot_header (p, calibration_title (model), subtitle))
+  if (!plot_start (p, calibration_title (model), subtitle, problem))
     return;
-  if (problem != NULL)
-    {
-      plot_set_message (p, problem);
-      return;
-    }
 
   reference_color (p, &ref);
   plot_add_legend (p, g_strdup (_("Groups of people with similar scores")),
@@ -3291,13 +3284,8 @@ clv_layout (gconstpointer data,
           subtitle = longer;
         }
     }
-  if (!plot_header (p, title, subtitle))
+  if (!plot_start (p, title, subtitle, problem))
     return;
-  if (problem != NULL)
-    {
-      plot_set_message (p, problem);
-      return;
-    }
 
   for (guint i = 0; i < model->n_bins; i++)
     max_count = MAX (max_count, model->counts[i]);
@@ -3665,13 +3653,8 @@ reach_layout (gconstpointer data,
     }
   else if (problem == NULL)
     subtitle = g_strdup (_("A stricter threshold finds fewer, closer lookalikes"));
-  if (!plot_header (p, reach_title (model), subtitle))
+  if (!plot_start (p, reach_title (model), subtitle, problem))
     return;
-  if (problem != NULL)
-    {
-      plot_set_message (p, problem);
-      return;
-    }
 
   p->x_title = g_strdup (_("Similarity threshold (higher is more like the seed)"));
   p->y_title = g_strdup (_("People in the audience"));
