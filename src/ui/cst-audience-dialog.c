@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "cst-alert.h"
 #include "cst-chart-util.h"
 #include "cst-audience-dialog.h"
 #include "cst-job-bar.h"
@@ -654,17 +655,6 @@ export_thread (GTask        *task,
 }
 
 static void
-show_error (CstAudienceDialog *self,
-            const char        *heading,
-            const char        *message)
-{
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, message);
-
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
 finish_job (CstAudienceDialog *self)
 {
   cst_job_bar_set_job (self->job_bar, NULL);
@@ -696,7 +686,7 @@ export_done_cb (GObject      *source,
     {
       g_clear_pointer (&self->export_path, g_free);
       if (!cancelled)
-        show_error (self, _("Could Not Export the Audience"), error->message);
+        cst_alert_show_error (GTK_WIDGET (self), _("Could Not Export the Audience"), error->message);
       update_actions (self);
       return;
     }
@@ -909,7 +899,7 @@ measure_done_cb (GObject      *source,
   if (lift == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, _("Could Not Read the Results"), error->message);
+        cst_alert_show_error (GTK_WIDGET (self), _("Could Not Read the Results"), error->message);
       return;
     }
   text = describe_lift (lift);

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cst-alert.h"
 #include "cst-chart-map.h"
 #include "cst-chart-sizes.h"
 #include "cst-chart-view.h"
@@ -234,19 +235,6 @@ update_accessible (CstChartView *self)
                                   -1);
 }
 
-static void
-show_error (CstChartView *self,
-            const char   *heading,
-            const char   *body)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *dialog;
-
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
 static gboolean
 export_to_file (CstChartView  *self,
                 const char    *path,
@@ -325,8 +313,8 @@ export_response_cb (CstChartView         *self,
   path = g_file_get_path (file);
   if (path == NULL)
     {
-      show_error (self, _("Could Not Export the Chart"),
-                  _("Charts can only be saved to folders on this computer."));
+      cst_alert_show_error (GTK_WIDGET (self), _("Could Not Export the Chart"),
+                            _("Charts can only be saved to folders on this computer."));
       return;
     }
 
@@ -350,7 +338,7 @@ export_response_cb (CstChartView         *self,
       g_autofree char *body = g_strdup_printf (_("“%s” could not be written: %s"),
                                                path, error->message);
 
-      show_error (self, _("Could Not Export the Chart"), body);
+      cst_alert_show_error (GTK_WIDGET (self), _("Could Not Export the Chart"), body);
     }
 }
 

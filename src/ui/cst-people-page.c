@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cst-alert.h"
 #include "cst-chart-util.h"
 #include "cst-people-page.h"
 #include "identity/cst-identity.h"
@@ -952,22 +953,6 @@ show_loaded (CstPeoplePage *self,
 }
 
 static void
-show_error (CstPeoplePage *self,
-            const char    *heading,
-            const GError  *error)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *dialog;
-
-  g_debug ("%s: %s", heading, error->message);
-  if (!GTK_IS_WINDOW (root))
-    return;
-  dialog = adw_message_dialog_new (GTK_WINDOW (root), heading, error->message);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
 op_done_cb (GObject      *source,
             GAsyncResult *res,
             gpointer      user_data)
@@ -1072,7 +1057,7 @@ op_done_cb (GObject      *source,
           if (!self->has_run)
             gtk_stack_set_visible_child_name (self->stack, "empty");
           if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            show_error (self, _("Could Not Find the People"), error);
+            cst_alert_show_error (GTK_WIDGET (self), _("Could Not Find the People"), error->message);
           break;
         }
       show_loaded (self, result);

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cst-alert.h"
 #include "cst-chart-predict.h"
 #include "cst-chart-util.h"
 #include "cst-chart-view.h"
@@ -270,19 +271,6 @@ person_for (CstPredictionsPage  *self,
       else
         hi = mid;
     }
-}
-
-static void
-show_error (CstPredictionsPage *self,
-            const char         *heading,
-            const char         *body)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *dialog;
-
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -558,7 +546,7 @@ save_done_cb (GObject      *object,
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
           !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) &&
           gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
-        show_error (self, _("Could Not Save the Bands"), error->message);
+        cst_alert_show_error (GTK_WIDGET (self), _("Could Not Save the Bands"), error->message);
     }
   if (self->save_again)
     {
@@ -1385,11 +1373,11 @@ job_done_cb (GObject      *object,
           gtk_stack_set_visible_child_name (self->stack, "empty");
         }
       else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self,
-                    tag->kind == JOB_CLV ? _("Could Not Estimate Lifetime Value")
-                    : tag->kind == JOB_LOOKALIKE ? _("Could Not Find Lookalikes")
-                    : _("Could Not Make the Prediction"),
-                    error->message);
+        cst_alert_show_error (GTK_WIDGET (self),
+                              tag->kind == JOB_CLV ? _("Could Not Estimate Lifetime Value")
+                              : tag->kind == JOB_LOOKALIKE ? _("Could Not Find Lookalikes")
+                              : _("Could Not Make the Prediction"),
+                              error->message);
       return;
     }
 

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cst-alert.h"
 #include "cst-audience-dialog.h"
 #include "cst-chart-difference.h"
 #include "cst-chart-view.h"
@@ -213,12 +214,7 @@ export_response_cb (CstSegmentDialog     *self,
       g_autoptr(GError) error = NULL;
 
       if (!cst_segment_dialog_export (self, g_file_peek_path (file), &error))
-        {
-          GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Could Not Export"), error->message);
-
-          adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-          gtk_window_present (GTK_WINDOW (dialog));
-        }
+        cst_alert_show_error (GTK_WIDGET (self), _("Could Not Export"), error->message);
     }
   gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (chooser));
   g_object_unref (chooser);

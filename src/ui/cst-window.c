@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "cst-alert.h"
 #include "cst-chart-util.h"
 #include "cst-import-wizard.h"
 #include "cst-job-bar.h"
@@ -181,18 +182,6 @@ update_actions (CstWindow *self)
 
 static void import_as_new_project (CstWindow *self,
                                    GPtrArray *plans);
-
-static void
-show_error (CstWindow   *self,
-            const char  *heading,
-            const GError *error)
-{
-  AdwMessageDialog *dialog;
-
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, error->message));
-  adw_message_dialog_add_response (dialog, "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
 
 static void
 already_imported_response_cb (AdwMessageDialog *dialog,
@@ -418,7 +407,7 @@ save_rejected_response_cb (CstWindow            *self,
       g_autoptr(GError) error = NULL;
 
       if (!cst_rejected_rows_write_csv (self->project_path, -1, g_file_peek_path (file), &error))
-        show_error (self, _("Could Not Save the Rejected Rows"), error);
+        cst_alert_show_error (GTK_WIDGET (self), _("Could Not Save the Rejected Rows"), error->message);
       else
         adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Rejected rows saved")));
     }
@@ -537,12 +526,12 @@ job_done_cb (GObject      *source,
                g_error_matches (error, CST_IMPORT_ERROR, CST_IMPORT_ERROR_ALREADY_IMPORTED))
         ask_already_imported (self, data->plans, error);
       else
-        show_error (self,
-                    data->kind == JOB_LOAD ? _("Could Not Open the Project")
-                    : data->kind == JOB_ADD ? _("Could Not Add the Files")
-                    : data->kind == JOB_IMPORT ? _("Could Not Import the Files")
-                    : _("Something Went Wrong"),
-                    error);
+        cst_alert_show_error (GTK_WIDGET (self),
+                              data->kind == JOB_LOAD ? _("Could Not Open the Project")
+                              : data->kind == JOB_ADD ? _("Could Not Add the Files")
+                              : data->kind == JOB_IMPORT ? _("Could Not Import the Files")
+                              : _("Something Went Wrong"),
+                              error->message);
       update_actions (self);
       return;
     }
