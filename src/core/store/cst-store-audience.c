@@ -548,6 +548,11 @@ query_count (CstStore    *self,
 /* The person's closure: their records, every person (of any identity run) linked to one of
  * those records, and those people's records, until nothing new comes in. An older run may have
  * split or merged the same customer differently; all of them are the same data subject. */
+/* Empties the working tables, before an erasure and after it (or its failure). */
+static const char erase_wipe[] =
+  "DELETE FROM temp.cst_erase_people; DELETE FROM temp.cst_erase_records;"
+  "DELETE FROM temp.cst_erase_terms; DELETE FROM temp.cst_erase_rows;";
+
 static const char *const erase_closure[] = {
   "INSERT OR IGNORE INTO temp.cst_erase_records (id) SELECT pr.record_id FROM person_records pr "
   "JOIN temp.cst_erase_people e ON e.id = pr.person_id",
@@ -625,9 +630,7 @@ cst_store_audience_erase (CstStore         *self,
                        error) ||
       !cst_store_begin (self, error))
     goto fail_outside;
-  if (!cst_store_exec (self,
-                       "DELETE FROM temp.cst_erase_people; DELETE FROM temp.cst_erase_records;"
-                       "DELETE FROM temp.cst_erase_terms; DELETE FROM temp.cst_erase_rows;", error))
+  if (!cst_store_exec (self, erase_wipe, error))
     goto fail;
 
   if (person_id > 0)
@@ -641,35 +644,35 @@ cst_store_audience_erase (CstStore         *self,
     }
   else
     {
-      stmt = cst_store_prepare (self,
-                                "INSERT OR IGNORE INTO temp.cst_erase_records (id) SELECT id FROM records "
-                                "WHERE lower (trim (email)) = lower (trim (?1))", error);
-      if (stmt == NULL)
-        goto fail;
-      sqlite3_bind_text (stmt, 1, email, -1, SQLITE_TRANSIENT);
-      if (!cst_store_step_done (self, stmt, error))
-        goto fail;
-      stmt = cst_store_prepare (self,
-                                "INSERT OR IGNORE INTO temp.cst_erase_people (id) SELECT id FROM people "
-                                "WHERE lower (trim (email)) = lower (trim (?1))", error);
-      if (stmt == NULL)
-        goto fail;
-      sqlite3_bind_text (stmt, 1, email, -1, SQLITE_TRANSIENT);
-      if (!cst_store_step_done (self, stmt, error))
-        goto fail;
+      static const char *const by_email[] = {
+        "INSERT OR IGNORE INTO temp.cst_erase_records (id) SELECT id FROM records "
+        "WHERE lower (trim (email)) = lower (trim (?1))",
+        "INSERT OR IGNORE INTO temp.cst_erase_people (id) SELECT id FROM people "
+        "WHERE lower (trim (email)) = lower (trim (?1))",
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (by_email); i++)
+        {
+          stmt = cst_store_prepare (self, by_email[i], error);
+          if (stmt == NULL)
+            goto fail;
+          sqlite3_bind_text (stmt, 1, email, -1, SQLITE_TRANSIENT);
+          if (!cst_store_step_done (self, stmt, error))
+            goto fail;
+        }
     }
 
+  /* Each pass starts from the counts the last one ended with; none grew, the closure is whole. */
   do
     {
-      before = query_count (self, "SELECT (SELECT count (*) FROM temp.cst_erase_people) + "
-                                  "(SELECT count (*) FROM temp.cst_erase_records)", error);
+      before = out.n_people + out.n_records;
       for (guint i = 0; i < G_N_ELEMENTS (erase_closure); i++)
         if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
             !cst_store_exec (self, erase_closure[i], error))
           goto fail;
       out.n_people = query_count (self, "SELECT count (*) FROM temp.cst_erase_people", error);
       out.n_records = query_count (self, "SELECT count (*) FROM temp.cst_erase_records", error);
-      if (before < 0 || out.n_people < 0 || out.n_records < 0)
+      if (out.n_people < 0 || out.n_records < 0)
         goto fail;
     }
   while (out.n_people + out.n_records != before);
@@ -711,9 +714,7 @@ cst_store_audience_erase (CstStore         *self,
 
   /* Past this point the erasure is whole: the last chance to cancel is before the commit. */
   if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-      !cst_store_exec (self,
-                       "DELETE FROM temp.cst_erase_people; DELETE FROM temp.cst_erase_records;"
-                       "DELETE FROM temp.cst_erase_terms; DELETE FROM temp.cst_erase_rows;", error) ||
+      !cst_store_exec (self, erase_wipe, error) ||
       !cst_store_commit (self, error))
     goto fail;
   watch_cancellable (self, NULL);
@@ -733,8 +734,7 @@ fail:
   cst_store_rollback (self);
 fail_outside:
   watch_cancellable (self, NULL);
-  cst_store_exec (self, "DELETE FROM temp.cst_erase_people; DELETE FROM temp.cst_erase_records;"
-                        "DELETE FROM temp.cst_erase_terms; DELETE FROM temp.cst_erase_rows;", NULL);
+  cst_store_exec (self, erase_wipe, NULL);
   cst_store_exec (self, "PRAGMA secure_delete = OFF", NULL);
   prefer_cancelled (cancellable, error);
   return FALSE;
