@@ -491,8 +491,15 @@ cst_report_calibration_model (const CstPropensityRun *run)
 
   curve_arrays (run->calibration, &n, &predicted, &observed);
   counts = g_new0 (guint64, MAX (n, 1));
-  /* The run keeps no count per calibration bin; the bins are tenths of probability, so the
-   * share of everyone scored in each tenth, scaled to the holdout, stands in for it. */
+  if (run->calibration_counts != NULL && run->calibration_counts->len == n)
+    {
+      /* The holdout people in each bin, as the evaluation counted them. */
+      for (guint i = 0; i < n; i++)
+        counts[i] = g_array_index (run->calibration_counts, guint64, i);
+      return cst_calibration_model_new (n, predicted, observed, counts);
+    }
+  /* Runs saved before the counts were kept: the bins are tenths of probability, so the share
+   * of everyone scored in each tenth, scaled to the holdout, stands in for it. */
   for (gsize i = 0; i < run->n_people; i++)
     population[CLAMP ((int) floor (run->probability[i] * 10.0), 0, 9)]++;
   for (guint i = 0; i < n; i++)

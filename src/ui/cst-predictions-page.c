@@ -13,6 +13,7 @@
 #include "cst-chart-util.h"
 #include "cst-chart-view.h"
 #include "cst-predictions-page.h"
+#include "cst-report.h"
 #include "jobs/cst-job.h"
 #include "predict/cst-store-predict.h"
 #include "store/cst-store.h"
@@ -326,28 +327,6 @@ fill_warnings (GtkBox      *box,
 }
 
 /* The value of a gain curve (sorted by x, from (0, 0)) at share @x, linearly interpolated. */
-static double
-gain_at (const GArray *gain,
-         double        x)
-{
-  double x0 = 0.0, y0 = 0.0;
-
-  for (guint i = 0; i < gain->len; i++)
-    {
-      const CstCurvePoint *p = &g_array_index (gain, CstCurvePoint, i);
-
-      if (p->x >= x)
-        {
-          if (p->x - x0 <= 1e-12)
-            return p->y;
-          return y0 + (p->y - y0) * (x - x0) / (p->x - x0);
-        }
-      x0 = p->x;
-      y0 = p->y;
-    }
-  return gain->len > 0 ? g_array_index (gain, CstCurvePoint, gain->len - 1).y : x;
-}
-
 /* ---- Jobs ------------------------------------------------------------------------------- */
 
 static gboolean
@@ -775,131 +754,68 @@ show_quality (CstPredictionsPage *self,
               CstPropensityRun   *run)
 {
   gboolean churn = run->target == CST_PROPENSITY_CHURN;
-  guint n;
+  CstGainModel *gain;
+  CstRocModel *roc;
+  CstCalibrationModel *calibration;
 
-  /* Gain, and lift by tenth of people derived from it. */
-  n = run->gain != NULL ? run->gain->len : 0;
+  /* The models are the presentation's (cst-report), named here for the run's outcome. */
+  gain = cst_report_gain_model (run);
+  if (churn)
+    /* Translators: "finds 48 % of leavers": customers who stopped buying. */
+    cst_gain_model_set_outcome (gain, _("leavers"), _("Leavers found"));
+  else
+    /* Translators: "finds 48 % of buyers". */
+    cst_gain_model_set_outcome (gain, _("buyers"), _("Buyers found"));
+  set_chart (self->gain_view, gain, (GDestroyNotify) cst_gain_model_free,
+             (CstChartPaintFunc) cst_chart_gain_paint, (CstChartHitTestFunc) cst_chart_gain_hit_test,
+             (CstChartDescribeFunc) cst_chart_gain_describe);
+
+  /* Lift by tenth of people, derived from the gain. */
+  set_chart (self->lift_view, cst_report_lift_model (run), (GDestroyNotify) cst_lift_model_free,
+             (CstChartPaintFunc) cst_chart_lift_paint, (CstChartHitTestFunc) cst_chart_lift_hit_test,
+             (CstChartDescribeFunc) cst_chart_lift_describe);
+
+  roc = cst_report_roc_model (run);
   {
-    g_autofree double *contacted = g_new (double, MAX (n, 1));
-    g_autofree double *found = g_new (double, MAX (n, 1));
-    double lift[10];
-    CstGainModel *gain;
-    CstLiftModel *lift_model;
+    g_autofree char *auc = g_strdup_printf ("%.2f", run->auc);
+    g_autofree char *title = NULL;
 
-    for (guint i = 0; i < n; i++)
-      {
-        contacted[i] = g_array_index (run->gain, CstCurvePoint, i).x;
-        found[i] = g_array_index (run->gain, CstCurvePoint, i).y;
-      }
-    gain = cst_gain_model_new (n, contacted, found, run->base_rate);
-    cst_gain_model_set_title (gain, _("Share found when contacting the top scores"));
-    if (churn)
-      /* Translators: "finds 48 % of leavers": customers who stopped buying. */
-      cst_gain_model_set_outcome (gain, _("leavers"), _("Leavers found"));
+    if (isfinite (run->auc))
+      /* Translators: the ROC chart title, %s is the AUC such as "0.83". */
+      title = g_strdup_printf (churn ? _("How well the scores tell leavers apart (AUC %s)")
+                                     : _("How well the scores tell buyers apart (AUC %s)"), auc);
     else
-      /* Translators: "finds 48 % of buyers". */
-      cst_gain_model_set_outcome (gain, _("buyers"), _("Buyers found"));
-    set_chart (self->gain_view, gain, (GDestroyNotify) cst_gain_model_free,
-               (CstChartPaintFunc) cst_chart_gain_paint, (CstChartHitTestFunc) cst_chart_gain_hit_test,
-               (CstChartDescribeFunc) cst_chart_gain_describe);
-
-    for (guint g = 0; g < 10; g++)
-      lift[g] = n > 0 ? (gain_at (run->gain, (g + 1) / 10.0) - gain_at (run->gain, g / 10.0)) / 0.1 : NAN;
-    lift_model = cst_lift_model_new (n > 0 ? 10 : 0, lift);
-    cst_lift_model_set_title (lift_model, _("How much better than average, by tenth of people"));
-    set_chart (self->lift_view, lift_model, (GDestroyNotify) cst_lift_model_free,
-               (CstChartPaintFunc) cst_chart_lift_paint, (CstChartHitTestFunc) cst_chart_lift_hit_test,
-               (CstChartDescribeFunc) cst_chart_lift_describe);
+      title = g_strdup (churn ? _("How well the scores tell leavers apart")
+                              : _("How well the scores tell buyers apart"));
+    cst_roc_model_set_title (roc, title);
   }
+  if (churn)
+    cst_roc_model_set_axis_titles (roc, _("Customers who stayed, wrongly flagged (false positive rate)"),
+                                   _("Leavers flagged (true positive rate)"));
+  else
+    cst_roc_model_set_axis_titles (roc, _("Non-buyers wrongly flagged (false positive rate)"),
+                                   _("Buyers flagged (true positive rate)"));
+  set_chart (self->roc_view, roc, (GDestroyNotify) cst_roc_model_free,
+             (CstChartPaintFunc) cst_chart_roc_paint, (CstChartHitTestFunc) cst_chart_roc_hit_test,
+             (CstChartDescribeFunc) cst_chart_roc_describe);
 
-  n = run->roc != NULL ? run->roc->len : 0;
-  {
-    g_autofree double *fpr = g_new (double, MAX (n, 1));
-    g_autofree double *tpr = g_new (double, MAX (n, 1));
-    CstRocModel *roc;
-
-    for (guint i = 0; i < n; i++)
-      {
-        fpr[i] = g_array_index (run->roc, CstCurvePoint, i).x;
-        tpr[i] = g_array_index (run->roc, CstCurvePoint, i).y;
-      }
-    roc = cst_roc_model_new (n, fpr, tpr, NULL, run->auc);
+  calibration = cst_report_calibration_model (run);
+  if (churn)
     {
-      g_autofree char *auc = g_strdup_printf ("%.2f", run->auc);
-      g_autofree char *title = NULL;
-
-      if (isfinite (run->auc))
-        /* Translators: the ROC chart title, %s is the AUC such as "0.83". */
-        title = g_strdup_printf (churn ? _("How well the scores tell leavers apart (AUC %s)")
-                                       : _("How well the scores tell buyers apart (AUC %s)"), auc);
-      else
-        title = g_strdup (churn ? _("How well the scores tell leavers apart")
-                                : _("How well the scores tell buyers apart"));
-      cst_roc_model_set_title (roc, title);
+      cst_calibration_model_set_title (calibration, _("Predicted chance of stopping buying against what happened"));
+      cst_calibration_model_set_axis_titles (calibration, _("Predicted chance of stopping buying"),
+                                             _("Share who stopped buying"));
     }
-    if (churn)
-      cst_roc_model_set_axis_titles (roc, _("Customers who stayed, wrongly flagged (false positive rate)"),
-                                     _("Leavers flagged (true positive rate)"));
-    else
-      cst_roc_model_set_axis_titles (roc, _("Non-buyers wrongly flagged (false positive rate)"),
-                                     _("Buyers flagged (true positive rate)"));
-    set_chart (self->roc_view, roc, (GDestroyNotify) cst_roc_model_free,
-               (CstChartPaintFunc) cst_chart_roc_paint, (CstChartHitTestFunc) cst_chart_roc_hit_test,
-               (CstChartDescribeFunc) cst_chart_roc_describe);
-  }
-
-  n = run->calibration != NULL ? run->calibration->len : 0;
-  {
-    g_autofree double *predicted = g_new (double, MAX (n, 1));
-    g_autofree double *observed = g_new (double, MAX (n, 1));
-    g_autofree guint64 *counts = g_new0 (guint64, MAX (n, 1));
-    guint64 population[10] = { 0 };
-    guint64 total = 0;
-    CstCalibrationModel *calibration;
-
-    for (guint i = 0; i < n; i++)
-      {
-        predicted[i] = g_array_index (run->calibration, CstCurvePoint, i).x;
-        observed[i] = g_array_index (run->calibration, CstCurvePoint, i).y;
-      }
-    if (run->calibration_counts != NULL && run->calibration_counts->len == n)
-      {
-        /* The holdout people in each bin, as the evaluation counted them. */
-        for (guint i = 0; i < n; i++)
-          counts[i] = g_array_index (run->calibration_counts, guint64, i);
-      }
-    else
-      {
-        /* Runs saved before the counts were kept: the bins are tenths of probability, so the
-         * share of everyone scored in each tenth, scaled to the holdout, stands in for it. */
-        for (gsize i = 0; i < run->n_people; i++)
-          population[CLAMP ((int) floor (run->probability[i] * 10.0), 0, 9)]++;
-        for (guint i = 0; i < n; i++)
-          {
-            counts[i] = population[CLAMP ((int) floor (predicted[i] * 10.0), 0, 9)];
-            total += counts[i];
-          }
-        for (guint i = 0; i < n; i++)
-          counts[i] = MAX (1, (guint64) round ((double) counts[i] * run->n_test / MAX (total, 1)));
-      }
-    calibration = cst_calibration_model_new (n, predicted, observed, counts);
-    if (churn)
-      {
-        cst_calibration_model_set_title (calibration, _("Predicted chance of stopping buying against what happened"));
-        cst_calibration_model_set_axis_titles (calibration, _("Predicted chance of stopping buying"),
-                                               _("Share who stopped buying"));
-      }
-    else
-      {
-        cst_calibration_model_set_title (calibration, _("Predicted chance of buying against what happened"));
-        cst_calibration_model_set_axis_titles (calibration, _("Predicted chance of buying"),
-                                               _("Share who bought"));
-      }
-    set_chart (self->calibration_view, calibration, (GDestroyNotify) cst_calibration_model_free,
-               (CstChartPaintFunc) cst_chart_calibration_paint,
-               (CstChartHitTestFunc) cst_chart_calibration_hit_test,
-               (CstChartDescribeFunc) cst_chart_calibration_describe);
-  }
+  else
+    {
+      cst_calibration_model_set_title (calibration, _("Predicted chance of buying against what happened"));
+      cst_calibration_model_set_axis_titles (calibration, _("Predicted chance of buying"),
+                                             _("Share who bought"));
+    }
+  set_chart (self->calibration_view, calibration, (GDestroyNotify) cst_calibration_model_free,
+             (CstChartPaintFunc) cst_chart_calibration_paint,
+             (CstChartHitTestFunc) cst_chart_calibration_hit_test,
+             (CstChartDescribeFunc) cst_chart_calibration_describe);
 }
 
 static void
@@ -1156,12 +1072,8 @@ update_audience (CstPredictionsPage *self)
   CstLookalikeRun *run = self->lookalike;
   double threshold = gtk_adjustment_get_value (self->similarity_adjustment);
   gsize above, at_most, chosen;
-  g_autofree double *x = NULL;
-  g_autofree guint64 *y = NULL;
   g_autofree char *n = NULL;
   g_autofree char *text = NULL;
-  CstReachModel *model;
-  guint len;
 
   if (run == NULL)
     return;
@@ -1176,17 +1088,7 @@ update_audience (CstPredictionsPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "predictions.export-audience",
                                  chosen > 0 && self->job == NULL);
 
-  len = run->reach != NULL ? run->reach->len : 0;
-  x = g_new (double, MAX (len, 1));
-  y = g_new (guint64, MAX (len, 1));
-  for (guint i = 0; i < len; i++)
-    {
-      x[i] = g_array_index (run->reach, CstCurvePoint, i).x;
-      y[i] = (guint64) MAX (0.0, round (g_array_index (run->reach, CstCurvePoint, i).y));
-    }
-  model = cst_reach_model_new (len, x, y, threshold);
-  cst_reach_model_set_title (model, _("People outside the seed at each similarity"));
-  set_chart (self->reach_view, model, (GDestroyNotify) cst_reach_model_free,
+  set_chart (self->reach_view, cst_report_reach_model (run, threshold), (GDestroyNotify) cst_reach_model_free,
              (CstChartPaintFunc) cst_chart_reach_paint, (CstChartHitTestFunc) cst_chart_reach_hit_test,
              (CstChartDescribeFunc) cst_chart_reach_describe);
 }
