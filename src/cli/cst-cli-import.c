@@ -130,18 +130,6 @@ add_char_member (JsonBuilder *b,
 }
 
 static void
-add_string_member (JsonBuilder *b,
-                   const char  *name,
-                   const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value == NULL)
-    json_builder_add_null_value (b);
-  else
-    json_builder_add_string_value (b, value);
-}
-
-static void
 add_strv_member (JsonBuilder        *b,
                  const char         *name,
                  const char * const *values)
@@ -266,7 +254,7 @@ print_import_json (const char              *project,
   gsize n_rows = 0, n_imported = 0, n_rejected = 0;
 
   json_builder_begin_object (b);
-  add_string_member (b, "project", project);
+  cst_cli_json_add_string (b, "project", project);
   json_builder_set_member_name (b, "files");
   json_builder_begin_array (b);
   for (guint i = 0; i < files->len; i++)
@@ -280,12 +268,12 @@ print_import_json (const char              *project,
       n_rejected += file->report.n_rejected;
 
       json_builder_begin_object (b);
-      add_string_member (b, "file", plan->display_name);
-      add_string_member (b, "path", plan->path);
-      add_string_member (b, "kind", cst_file_kind_to_string (plan->kind));
-      add_string_member (b, "export", export_nicks[plan->inference->export]);
-      add_string_member (b, "detected_export", plan->inference->detected_export);
-      add_string_member (b, "notice", notice);
+      cst_cli_json_add_string (b, "file", plan->display_name);
+      cst_cli_json_add_string (b, "path", plan->path);
+      cst_cli_json_add_string (b, "kind", cst_file_kind_to_string (plan->kind));
+      cst_cli_json_add_string (b, "export", export_nicks[plan->inference->export]);
+      cst_cli_json_add_string (b, "detected_export", plan->inference->detected_export);
+      cst_cli_json_add_string (b, "notice", notice);
       json_builder_set_member_name (b, "source_id");
       json_builder_add_int_value (b, file->report.source_id);
       json_builder_set_member_name (b, "rows");
@@ -540,9 +528,9 @@ print_inspect_json (const CstImportPlan *plan)
   const CstInference *inference = plan->inference;
 
   json_builder_begin_object (b);
-  add_string_member (b, "file", plan->display_name);
-  add_string_member (b, "path", plan->path);
-  add_string_member (b, "encoding", plan->encoding);
+  cst_cli_json_add_string (b, "file", plan->display_name);
+  cst_cli_json_add_string (b, "path", plan->path);
+  cst_cli_json_add_string (b, "encoding", plan->encoding);
   json_builder_set_member_name (b, "bom");
   json_builder_add_boolean_value (b, sniff->has_bom);
   add_char_member (b, "delimiter", plan->delimiter);
@@ -554,11 +542,11 @@ print_inspect_json (const CstImportPlan *plan)
   json_builder_add_int_value (b, sniff->rows->len);
   json_builder_set_member_name (b, "truncated");
   json_builder_add_boolean_value (b, sniff->truncated);
-  add_string_member (b, "kind", cst_file_kind_to_string (plan->kind));
+  cst_cli_json_add_string (b, "kind", cst_file_kind_to_string (plan->kind));
   json_builder_set_member_name (b, "kind_confidence");
   json_builder_add_double_value (b, inference->kind_confidence);
-  add_string_member (b, "export", export_nicks[inference->export]);
-  add_string_member (b, "detected_export", inference->detected_export);
+  cst_cli_json_add_string (b, "export", export_nicks[inference->export]);
+  cst_cli_json_add_string (b, "detected_export", inference->detected_export);
 
   json_builder_set_member_name (b, "columns");
   json_builder_begin_array (b);
@@ -568,11 +556,11 @@ print_inspect_json (const CstImportPlan *plan)
       const CstSniffColumn *sc = &sniff->columns[c];
 
       json_builder_begin_object (b);
-      add_string_member (b, "name", plan->column_names[c]);
-      add_string_member (b, "type", cst_column_type_to_string (ci->type));
+      cst_cli_json_add_string (b, "name", plan->column_names[c]);
+      cst_cli_json_add_string (b, "type", cst_column_type_to_string (ci->type));
       json_builder_set_member_name (b, "type_confidence");
       json_builder_add_double_value (b, ci->type_confidence);
-      add_string_member (b, "role", cst_role_to_string (plan->roles[c]));
+      cst_cli_json_add_string (b, "role", cst_role_to_string (plan->roles[c]));
       /* A role that the exact header name gave, against what the sampled values said, has
        * no confidence of the inference's to report. */
       json_builder_set_member_name (b, "confidence");
@@ -580,15 +568,15 @@ print_inspect_json (const CstImportPlan *plan)
         json_builder_add_double_value (b, ci->confidence);
       else
         json_builder_add_null_value (b);
-      add_string_member (b, "date_format", plan->date_formats[c] != CST_DATE_FORMAT_NONE
-                                             ? cst_date_format_to_string (plan->date_formats[c])
-                                             : NULL);
+      cst_cli_json_add_string (b, "date_format", plan->date_formats[c] != CST_DATE_FORMAT_NONE
+                                                 ? cst_date_format_to_string (plan->date_formats[c])
+                                                 : NULL);
       add_date_formats_member (b, "date_formats_fitting", sc->date_formats);
       json_builder_set_member_name (b, "date_ambiguous");
       json_builder_add_boolean_value (b, sc->date_ambiguous);
       json_builder_set_member_name (b, "n_date_formats");
       json_builder_add_int_value (b, sc->n_date_formats);
-      add_string_member (b, "currency", ci->currency);
+      cst_cli_json_add_string (b, "currency", ci->currency);
       json_builder_set_member_name (b, "values");
       json_builder_add_int_value (b, ci->n_values);
       json_builder_set_member_name (b, "empty");

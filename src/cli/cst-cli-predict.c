@@ -27,18 +27,6 @@ typedef struct
   gboolean  json;
 } ScoreArgs;
 
-static void
-add_double_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    double       value)
-{
-  json_builder_set_member_name (builder, name);
-  if (isfinite (value))
-    json_builder_add_double_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 static gboolean
 write_scores (const char    *path,
               CstDesign     *design,
@@ -82,11 +70,11 @@ print_json (const ScoreArgs     *args,
   json_builder_set_member_name (builder, "model");
   json_builder_add_string_value (builder,
                                  cst_classifier_kind_to_string (cst_classifier_get_kind (classifier)));
-  add_double_or_null (builder, "auc", evaluation->auc);
-  add_double_or_null (builder, "auc_logistic", evaluation->auc_logistic);
-  add_double_or_null (builder, "auc_trees", evaluation->auc_trees);
-  add_double_or_null (builder, "lift_top10", evaluation->lift_top10);
-  add_double_or_null (builder, "base_rate", evaluation->base_rate);
+  cst_cli_json_add_double (builder, "auc", evaluation->auc);
+  cst_cli_json_add_double (builder, "auc_logistic", evaluation->auc_logistic);
+  cst_cli_json_add_double (builder, "auc_trees", evaluation->auc_trees);
+  cst_cli_json_add_double (builder, "lift_top10", evaluation->lift_top10);
+  cst_cli_json_add_double (builder, "base_rate", evaluation->base_rate);
   json_builder_set_member_name (builder, "n");
   json_builder_add_int_value (builder, (gint64) design->n);
   json_builder_set_member_name (builder, "n_train");
@@ -128,7 +116,7 @@ print_json (const ScoreArgs     *args,
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "feature");
       json_builder_add_string_value (builder, g_ptr_array_index (design->names, driver->feature));
-      add_double_or_null (builder, "importance", driver->importance);
+      cst_cli_json_add_double (builder, "importance", driver->importance);
       json_builder_set_member_name (builder, "direction");
       json_builder_add_int_value (builder, driver->direction);
       json_builder_end_object (builder);

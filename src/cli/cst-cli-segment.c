@@ -543,18 +543,6 @@ write_assignments (const char             *path,
 }
 
 static void
-add_double_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    double       value)
-{
-  json_builder_set_member_name (builder, name);
-  if (isfinite (value))
-    json_builder_add_double_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 print_json (const SegmentArgs      *args,
             const Table            *table,
             const CstKmeansOptions *options,
@@ -624,15 +612,15 @@ print_json (const SegmentArgs      *args,
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "k");
       json_builder_add_int_value (builder, choice->k);
-      add_double_or_null (builder, "silhouette", choice->silhouette);
-      add_double_or_null (builder, "calinski_harabasz", choice->calinski_harabasz);
-      add_double_or_null (builder, "davies_bouldin", choice->davies_bouldin);
-      add_double_or_null (builder, "stability", choice->stability);
-      add_double_or_null (builder, "agreement", choice->agreement);
-      add_double_or_null (builder, "smallest_share", choice->smallest_share);
+      cst_cli_json_add_double (builder, "silhouette", choice->silhouette);
+      cst_cli_json_add_double (builder, "calinski_harabasz", choice->calinski_harabasz);
+      cst_cli_json_add_double (builder, "davies_bouldin", choice->davies_bouldin);
+      cst_cli_json_add_double (builder, "stability", choice->stability);
+      cst_cli_json_add_double (builder, "agreement", choice->agreement);
+      cst_cli_json_add_double (builder, "smallest_share", choice->smallest_share);
       json_builder_set_member_name (builder, "actionable");
       json_builder_add_boolean_value (builder, choice->actionable);
-      add_double_or_null (builder, "inertia", choice->inertia);
+      cst_cli_json_add_double (builder, "inertia", choice->inertia);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
