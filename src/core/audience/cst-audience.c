@@ -14,6 +14,7 @@
 
 #include "cst-audience.h"
 #include "linkage/cst-normalize.h"
+#include "numeric/cst-compare.h"
 
 struct _CstAudience
 {
@@ -100,22 +101,12 @@ static const struct
 
 G_DEFINE_QUARK (cst-audience-error-quark, cst_audience_error)
 
-static int
-compare_int64 (gconstpointer a,
-               gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a;
-  gint64 y = *(const gint64 *) b;
-
-  return (x > y) - (x < y);
-}
-
 static void
 sort_unique (GArray *ids)
 {
   guint out = 0;
 
-  g_array_sort (ids, compare_int64);
+  g_array_sort (ids, cst_compare_int64);
   for (guint i = 0; i < ids->len; i++)
     if (out == 0 || g_array_index (ids, gint64, i) != g_array_index (ids, gint64, out - 1))
       g_array_index (ids, gint64, out++) = g_array_index (ids, gint64, i);

@@ -189,7 +189,7 @@ find_edges (double  *values,
     }
   else
     {
-      qsort (values, m, sizeof (double), cst_classify_compare_doubles);
+      qsort (values, m, sizeof (double), cst_compare_doubles);
       for (guint k = 1; k < MAX_BINS; k++)
         {
           double position = (double) k / MAX_BINS * (m - 1);

@@ -125,7 +125,7 @@ prep_init (Prep         *prep,
         prep->median[j] = 0.0;
       else
         {
-          qsort (values, k, sizeof (double), cst_classify_compare_doubles);
+          qsort (values, k, sizeof (double), cst_compare_doubles);
           prep->median[j] = k % 2 ? values[k / 2] : 0.5 * (values[k / 2 - 1] + values[k / 2]);
         }
       if (gaps[j])

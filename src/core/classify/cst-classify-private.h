@@ -10,6 +10,7 @@
 
 #include "jobs/cst-progress.h"
 #include "cst-classifier.h"
+#include "numeric/cst-compare.h"
 
 G_BEGIN_DECLS
 
@@ -46,17 +47,6 @@ cst_classify_lower_bound (const double *sorted,
         hi = mid;
     }
   return lo;
-}
-
-/* qsort() order of doubles, ascending (no NaN expected). */
-static inline int
-cst_classify_compare_doubles (const void *a,
-                              const void *b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
 }
 
 /* theta has p + 1 entries, the intercept last. The loss is

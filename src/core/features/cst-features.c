@@ -10,6 +10,7 @@
 
 #include "cst-features.h"
 #include "store/cst-store.h"
+#include "numeric/cst-compare.h"
 
 #define SECONDS_PER_DAY 86400.0
 
@@ -415,15 +416,6 @@ scan_order (gint64      person_id,
   return TRUE;
 }
 
-static int
-cmp_gint64 (gconstpointer a,
-            gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return (x > y) - (x < y);
-}
-
 static gboolean
 scan_engagement (gint64   person_id,
                  gint64   event_time,
@@ -432,7 +424,7 @@ scan_engagement (gint64   person_id,
                  gpointer user_data)
 {
   Scan *scan = user_data;
-  gint64 *found = bsearch (&person_id, scan->people->data, scan->people->len, sizeof (gint64), cmp_gint64);
+  gint64 *found = bsearch (&person_id, scan->people->data, scan->people->len, sizeof (gint64), cst_compare_int64);
   Accumulator *a;
 
   /* With a cutoff, a row without a date might be from the future, so it is not read. */

@@ -10,6 +10,7 @@
 
 #include "cst-clv.h"
 #include "numeric/cst-optimize.h"
+#include "numeric/cst-compare.h"
 
 #define SECONDS_PER_DAY 86400
 
@@ -672,15 +673,6 @@ predict_one (const CstClvOptions       *options,
   out[3] = value;
 }
 
-static int
-cmp_double (gconstpointer a,
-            gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 /* Linear interpolation between order statistics (type 7, as R and numpy). */
 static double
 quantile_sorted (const double *v,
@@ -842,7 +834,7 @@ cst_clv_fit (const CstClvCustomer *customers,
             scratch[k * nb + b] = q[k];
         }
       for (guint k = 0; k < 4; k++)
-        qsort (scratch + k * nb, nb, sizeof (double), cmp_double);
+        qsort (scratch + k * nb, nb, sizeof (double), cst_compare_doubles);
       /* The point estimate stays inside its range even when the bootstrap is skewed. */
       v->expected_purchases_low = MIN (quantile_sorted (scratch, nb, 0.1), point[0]);
       v->expected_purchases_high = MAX (quantile_sorted (scratch, nb, 0.9), point[0]);

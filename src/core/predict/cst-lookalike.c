@@ -11,6 +11,7 @@
 #include "cst-lookalike.h"
 #include "features/cst-features.h"
 #include "store/cst-store.h"
+#include "numeric/cst-compare.h"
 
 #define MIN_CLASSIFIER_SEED 30
 #define NEIGHBOURS          5
@@ -32,31 +33,13 @@ cst_lookalike_method_to_string (CstLookalikeMethod method)
     }
 }
 
-static int
-cmp_gint64 (gconstpointer a,
-            gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return (x > y) - (x < y);
-}
-
-static int
-cmp_double (gconstpointer a,
-            gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 static double
 median_of (double *v,
            gsize   n)
 {
   if (n == 0)
     return NAN;
-  qsort (v, n, sizeof (double), cmp_double);
+  qsort (v, n, sizeof (double), cst_compare_doubles);
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
@@ -182,13 +165,13 @@ cst_lookalike_run (CstStore            *store,
     return NULL;
 
   sorted_seed = g_memdup2 (seed_ids, sizeof (gint64) * MAX (n_seed_ids, 1));
-  qsort (sorted_seed, n_seed_ids, sizeof (gint64), cmp_gint64);
+  qsort (sorted_seed, n_seed_ids, sizeof (gint64), cst_compare_int64);
   run->n_people = table->rows;
   run->person_ids = g_memdup2 (table->person_ids, sizeof (gint64) * MAX (table->rows, 1));
   run->similarity = g_new0 (double, MAX (table->rows, 1));
   run->is_seed = g_new0 (guint8, MAX (table->rows, 1));
   for (gsize i = 0; i < table->rows; i++)
-    if (bsearch (&table->person_ids[i], sorted_seed, n_seed_ids, sizeof (gint64), cmp_gint64) != NULL)
+    if (bsearch (&table->person_ids[i], sorted_seed, n_seed_ids, sizeof (gint64), cst_compare_int64) != NULL)
       {
         run->is_seed[i] = 1;
         n_seed_rows++;

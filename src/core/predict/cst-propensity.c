@@ -11,6 +11,7 @@
 #include "cst-propensity.h"
 #include "features/cst-features.h"
 #include "store/cst-store.h"
+#include "numeric/cst-compare.h"
 
 #define SECONDS_PER_DAY 86400
 
@@ -161,15 +162,6 @@ cst_predict_collect_purchases (CstStore      *store,
   return g_steal_pointer (&days);
 }
 
-static int
-cmp_double (gconstpointer a,
-            gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 static guint
 friendly_at_least (double days)
 {
@@ -224,7 +216,7 @@ cst_time_split_suggest (const GArray        *purchases,
           g_array_append_val (gaps, gap);
         }
     }
-  g_array_sort (gaps, cmp_double);
+  g_array_sort (gaps, cst_compare_doubles);
   split->gap_p90_days = gaps->len > 0 ? g_array_index (gaps, double, (gsize) (0.9 * (gaps->len - 1))) : NAN;
   span_days = (double) (split->data_end - split->data_start) / SECONDS_PER_DAY + 1;
 
