@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cst-cli.h"
+#include "io/cst-csv.h"
 #include "linkage/cst-link-csv.h"
 #include "linkage/cst-linker.h"
 
@@ -30,26 +31,6 @@ locale_region (void)
         return g_ascii_strup (underscore + 1, 2);
     }
   return NULL;
-}
-
-static char *
-csv_quote (const char *text)
-{
-  g_autoptr(GString) out = NULL;
-
-  if (text == NULL)
-    return g_strdup ("");
-  if (strpbrk (text, ",\"\r\n") == NULL)
-    return g_strdup (text);
-  out = g_string_new ("\"");
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-  return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 /* Streams to the file (not an atomic replace, so a pipe or /dev/stdout works too). */
@@ -96,8 +77,8 @@ write_clusters (const char          *path,
   fputs ("source,record_id,person_id\n", out);
   for (guint r = 0; r < result->n_records; r++)
     {
-      g_autofree char *source = csv_quote (cst_link_data_get_source_name (data, cst_link_data_get_source (data, r)));
-      g_autofree char *label = csv_quote (cst_link_data_get_label (data, r));
+      g_autofree char *source = cst_csv_quote_field (cst_link_data_get_source_name (data, cst_link_data_get_source (data, r)));
+      g_autofree char *label = cst_csv_quote_field (cst_link_data_get_label (data, r));
 
       fprintf (out, "%s,%s,%u\n", source, label, result->person[r] + 1);
     }
@@ -118,10 +99,10 @@ write_pairs (const char          *path,
   for (guint i = 0; i < result->pairs->len; i++)
     {
       const CstLinkPair *p = &g_array_index (result->pairs, CstLinkPair, i);
-      g_autofree char *sa = csv_quote (cst_link_data_get_source_name (data, cst_link_data_get_source (data, p->a)));
-      g_autofree char *la = csv_quote (cst_link_data_get_label (data, p->a));
-      g_autofree char *sb = csv_quote (cst_link_data_get_source_name (data, cst_link_data_get_source (data, p->b)));
-      g_autofree char *lb = csv_quote (cst_link_data_get_label (data, p->b));
+      g_autofree char *sa = cst_csv_quote_field (cst_link_data_get_source_name (data, cst_link_data_get_source (data, p->a)));
+      g_autofree char *la = cst_csv_quote_field (cst_link_data_get_label (data, p->a));
+      g_autofree char *sb = cst_csv_quote_field (cst_link_data_get_source_name (data, cst_link_data_get_source (data, p->b)));
+      g_autofree char *lb = cst_csv_quote_field (cst_link_data_get_label (data, p->b));
       char prob[G_ASCII_DTOSTR_BUF_SIZE], weight[G_ASCII_DTOSTR_BUF_SIZE];
 
       g_ascii_formatd (prob, sizeof prob, "%.6f", p->probability);

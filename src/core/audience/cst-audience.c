@@ -13,6 +13,7 @@
 #include <xlsxwriter.h>
 
 #include "cst-audience.h"
+#include "io/cst-csv.h"
 #include "linkage/cst-normalize.h"
 #include "numeric/cst-compare.h"
 
@@ -188,19 +189,7 @@ append_csv_cell (GString    *line,
 {
   g_autofree char *escaped = cst_audience_escape_cell (value);
 
-  if (strpbrk (escaped, ",\"\n\r") != NULL)
-    {
-      g_string_append_c (line, '"');
-      for (const char *p = escaped; *p != '\0'; p++)
-        {
-          if (*p == '"')
-            g_string_append_c (line, '"');
-          g_string_append_c (line, *p);
-        }
-      g_string_append_c (line, '"');
-    }
-  else
-    g_string_append (line, escaped);
+  cst_csv_append_field (line, escaped);
 }
 
 static const char *

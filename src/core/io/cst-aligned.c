@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cst-aligned.h"
+#include "cst-csv.h"
 
 #define SAMPLE_BYTES (64 * 1024)
 #define MIN_LINES    3
@@ -120,24 +121,6 @@ cst_aligned_detect (const char *path)
   }
 }
 
-static char *
-csv_field (const char *field)
-{
-  g_autoptr(GString) out = NULL;
-
-  if (strpbrk (field, ",\"\r\n") == NULL)
-    return g_strdup (field);
-  out = g_string_new ("\"");
-  for (const char *p = field; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
 /**
  * cst_aligned_convert_to_csv:
  * @path: a table aligned with blanks (cst_aligned_detect())
@@ -189,11 +172,9 @@ cst_aligned_convert_to_csv (const char    *path,
       g_free (line);
       for (guint i = 0; fields[i] != NULL; i++)
         {
-          g_autofree char *field = csv_field (fields[i]);
-
           if (i > 0)
             g_string_append_c (row, ',');
-          g_string_append (row, field);
+          cst_csv_append_field (row, fields[i]);
         }
       g_string_append (row, "\r\n");
       if (!g_output_stream_write_all (G_OUTPUT_STREAM (out), row->str, row->len, NULL, cancellable, &local_error))

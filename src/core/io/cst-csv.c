@@ -667,3 +667,49 @@ cst_csv_reader_free (CstCsvReader *self)
   g_free (self->fields);
   g_free (self);
 }
+
+/**
+ * cst_csv_append_field:
+ * @out: the line being written
+ * @value: (nullable): one field's text; %NULL writes an empty field
+ *
+ * Appends @value as one RFC 4180 field: as it is, or in double quotes (quotes inside doubled)
+ * when it holds a comma, a quote or a line break.
+ */
+void
+cst_csv_append_field (GString    *out,
+                      const char *value)
+{
+  g_return_if_fail (out != NULL);
+
+  if (value == NULL)
+    return;
+  if (strpbrk (value, ",\"\r\n") == NULL)
+    {
+      g_string_append (out, value);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+/**
+ * cst_csv_quote_field:
+ * @value: (nullable): one field's text
+ *
+ * Returns: (transfer full): @value as one field of a CSV line (cst_csv_append_field())
+ */
+char *
+cst_csv_quote_field (const char *value)
+{
+  GString *out = g_string_new (NULL);
+
+  cst_csv_append_field (out, value);
+  return g_string_free (out, FALSE);
+}

@@ -42,4 +42,9 @@ void          cst_csv_reader_free            (CstCsvReader  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstCsvReader, cst_csv_reader_free)
 
+/* Writing */
+void          cst_csv_append_field           (GString       *out,
+                                              const char    *value);
+char         *cst_csv_quote_field            (const char    *value);
+
 G_END_DECLS
