@@ -674,19 +674,24 @@ cst_csv_reader_free (CstCsvReader *self)
  * @value: (nullable): one field's text; %NULL writes an empty field
  *
  * Appends @value as one RFC 4180 field: as it is, or in double quotes (quotes inside doubled)
- * when it holds a comma, a quote or a line break.
+ * when it holds a comma, a quote or a line break, or starts or ends with a space, which
+ * readers trim from unquoted fields.
  */
 void
 cst_csv_append_field (GString    *out,
                       const char *value)
 {
+  gsize length;
+
   g_return_if_fail (out != NULL);
 
   if (value == NULL)
     return;
-  if (strpbrk (value, ",\"\r\n") == NULL)
+  length = strlen (value);
+  if (strpbrk (value, ",\"\r\n") == NULL &&
+      (length == 0 || (!g_ascii_isspace (value[0]) && !g_ascii_isspace (value[length - 1]))))
     {
-      g_string_append (out, value);
+      g_string_append_len (out, value, length);
       return;
     }
   g_string_append_c (out, '"');

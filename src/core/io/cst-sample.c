@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cst-sample.h"
+#include "cst-csv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -603,30 +604,6 @@ append_timestamp (Generator *gen,
  * unquoted fields still sees the spaces a shop customer typed. */
 
 static void
-append_field (GString    *out,
-              const char *value)
-{
-  gsize len;
-
-  if (value == NULL || value[0] == '\0')
-    return;
-  len = strlen (value);
-  if (strpbrk (value, ",\"\r\n") == NULL && value[0] != ' ' && value[len - 1] != ' ')
-    {
-      g_string_append_len (out, value, len);
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (const char *p = value; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
 append_cents (GString *out,
               int      cents)
 {
@@ -857,7 +834,7 @@ append_order_email (Generator    *gen,
       if (where != 0)
         g_string_append_c (scratch, ' ');
     }
-  append_field (gen->files[FILE_ORDERS], scratch->str);
+  cst_csv_append_field (gen->files[FILE_ORDERS], scratch->str);
 }
 
 /* People. */
@@ -1458,21 +1435,21 @@ build_contacts (Generator  *gen,
       const Person *person = &gen->people[gen->crm_rows[row]];
 
       g_string_append_printf (out, "C%0*u,", width, row + 1);
-      append_field (out, person->first_name);
+      cst_csv_append_field (out, person->first_name);
       g_string_append_c (out, ',');
-      append_field (out, person->last_name);
+      cst_csv_append_field (out, person->last_name);
       g_string_append_c (out, ',');
-      append_field (out, person->crm_email);
+      cst_csv_append_field (out, person->crm_email);
       g_string_append_c (out, ',');
-      append_field (out, person->phone);
+      cst_csv_append_field (out, person->phone);
       g_string_append_c (out, ',');
-      append_field (out, person->street);
+      cst_csv_append_field (out, person->street);
       g_string_append_c (out, ',');
-      append_field (out, person->postcode);
+      cst_csv_append_field (out, person->postcode);
       g_string_append_c (out, ',');
-      append_field (out, person->city);
+      cst_csv_append_field (out, person->city);
       g_string_append_c (out, ',');
-      append_field (out, person->country);
+      cst_csv_append_field (out, person->country);
       g_string_append_c (out, ',');
       if (person->birth_known)
         append_date (gen, out, person->birth_offset);
@@ -1540,7 +1517,7 @@ build_engagement (Generator  *gen,
       const Campaign *campaign = &gen->campaigns[c];
       g_autoptr(GString) name = g_string_new (NULL);
 
-      append_field (name, campaign->name);
+      cst_csv_append_field (name, campaign->name);
       for (guint r = 0; r < gen->n_contacts; r++)
         {
           guint index = gen->crm_rows[r];

@@ -14,6 +14,7 @@
 #include <unzip.h>
 
 #include "cst-xlsx.h"
+#include "cst-csv.h"
 
 /* An Excel workbook is a zip archive of XML parts. A sheet is turned into a temporary CSV so
  * that the rest of the import (sniffing, inference, the plan, the row-by-row import) reads it
@@ -994,30 +995,6 @@ format_serial (const char *text,
   return TRUE;
 }
 
-static void
-append_field (GString    *line,
-              const char *value)
-{
-  gsize length = strlen (value);
-
-  /* Quoted when the field holds a separator, a quote or a line break, and when it starts or
-   * ends with a space, which readers trim from unquoted fields. */
-  if (strpbrk (value, ",\"\r\n") == NULL &&
-      (length == 0 || (!g_ascii_isspace (value[0]) && !g_ascii_isspace (value[length - 1]))))
-    {
-      g_string_append_len (line, value, length);
-      return;
-    }
-  g_string_append_c (line, '"');
-  for (const char *p = value; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (line, '"');
-      g_string_append_c (line, *p);
-    }
-  g_string_append_c (line, '"');
-}
-
 static gboolean
 write_line (Conversion  *conversion,
             GError     **error)
@@ -1094,7 +1071,7 @@ finish_row (Conversion  *conversion,
       if (c > 0)
         g_string_append_c (conversion->line, ',');
       if (value != NULL)
-        append_field (conversion->line, value);
+        cst_csv_append_field (conversion->line, value);
     }
   g_string_append (conversion->line, "\r\n");
   g_ptr_array_set_size (cells, 0);
